@@ -1,0 +1,45 @@
+# Neural Networks, Derived and Tested -- build, test and maintain the course.
+#   make book       build the HTML book into _build/html (zero warnings allowed)
+#   make test       run the package tests and every chapter notebook (pytest --nbval)
+#   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
+#   make clean      remove build products (keeps .venv); make distclean removes .venv too
+# Each target creates the virtual environment .venv on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# kernels from .venv take precedence over any user-wide kernel of the same name
+export JUPYTER_PREFER_ENV_PATH := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: all book test notebooks clean distclean venv
+
+all: test book
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -r requirements.txt
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (course)"
+	@touch $(STAMP)
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo ""
+	@echo "The book is built: open $(CURDIR)/_build/html/index.html in a browser."
+
+test: $(STAMP)
+	$(BIN)/python -m pytest --nbval
+
+notebooks: $(STAMP)
+	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis .jupyter_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+	find . -name .ipynb_checkpoints -not -path './$(VENV)/*' -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

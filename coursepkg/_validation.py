@@ -1,0 +1,147 @@
+"""Input validation shared by every public function of :mod:`coursepkg`.
+
+Each helper raises :class:`TypeError` (wrong kind of object) or
+:class:`ValueError` (right kind, wrong shape, range or content) with a message
+that names the argument, says what was expected and shows what was given.
+The helpers are private: the public API documents its own errors.
+"""
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def _describe(x) -> str:
+    """A short description of what was given, for error messages."""
+    if isinstance(x, np.ndarray):
+        return f"array of shape {x.shape} and dtype {x.dtype}"
+    if isinstance(x, (list, tuple)):
+        return f"{type(x).__name__} of length {len(x)}"
+    text = repr(x)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(x).__name__} {text}"
+
+
+def as_array(x, name: str, *, ndim: int | Sequence[int] | None = None,
+             allow_complex: bool = True, allow_empty: bool = False,
+             finite: bool = True) -> np.ndarray:
+    """Convert ``x`` to a float64 (or complex128) array and check it.
+
+    Integers and booleans are cast to float64; complex input is kept as
+    complex128 when ``allow_complex`` is true (so the complex-step derivative
+    passes through), and rejected otherwise.
+    """
+    if isinstance(x, (str, bytes)) or x is None:
+        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
+    try:
+        arr = np.asarray(x)
+    except (ValueError, TypeError) as exc:  # ragged nested lists and the like
+        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)} ({exc})") from None
+    kind = arr.dtype.kind
+    if kind in "biuf":
+        arr = arr.astype(np.float64, copy=False)
+    elif kind == "c":
+        if not allow_complex:
+            raise TypeError(f"{name} must be real, got complex {arr.dtype} input")
+        arr = arr.astype(np.complex128, copy=False)
+    else:
+        raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got an array of shape {arr.shape} ({arr.ndim}-D)")
+    if not allow_empty and arr.size == 0:
+        raise ValueError(f"{name} must not be empty, got an array of shape {arr.shape}")
+    if finite and arr.size and not np.all(np.isfinite(arr)):
+        bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
+        raise ValueError(f"{name} must be finite, got {bad} NaN or infinite entr{'y' if bad == 1 else 'ies'}")
+    return arr
+
+
+def as_labels(y, name: str, n_classes: int | None = None, n_samples: int | None = None) -> np.ndarray:
+    """Check integer class labels of shape (N,) with values in [0, n_classes)."""
+    if isinstance(y, (str, bytes)) or y is None:
+        raise TypeError(f"{name} must be an array of integer labels, got {_describe(y)}")
+    arr = np.asarray(y)
+    if arr.dtype.kind == "f":
+        if arr.size and not np.all(np.isfinite(arr)):
+            raise ValueError(f"{name} must hold integer labels, got NaN or infinite values")
+        if arr.size and not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must hold integer labels, got non-integer values such as {arr[arr != np.round(arr)].flat[0]!r}")
+        arr = arr.astype(np.int64)
+    elif arr.dtype.kind in "iu":
+        arr = arr.astype(np.int64, copy=False)
+    else:
+        raise TypeError(f"{name} must be an array of integer labels, got {_describe(y)}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per sample), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    if n_samples is not None and arr.shape[0] != n_samples:
+        raise ValueError(f"{name} must have one label per sample ({n_samples}), got {arr.shape[0]}")
+    if n_classes is not None:
+        lo, hi = int(arr.min()), int(arr.max())
+        if lo < 0 or hi >= n_classes:
+            raise ValueError(f"{name} must hold integers in [0, {n_classes}), got values from {lo} to {hi}")
+    return arr
+
+
+def as_int(n, name: str, *, minimum: int | None = None) -> int:
+    """Check an integer argument (bool is rejected), optionally bounded below."""
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {_describe(n)}")
+    n = int(n)
+    if minimum is not None and n < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, got {n}")
+    return n
+
+
+def as_float(x, name: str, *, minimum: float | None = None, maximum: float | None = None,
+             strict_min: bool = False, strict_max: bool = False) -> float:
+    """Check a real scalar argument, optionally bounded."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {_describe(x)}")
+    x = float(x)
+    if not np.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {x}")
+    if minimum is not None and (x < minimum or (strict_min and x == minimum)):
+        op = ">" if strict_min else ">="
+        raise ValueError(f"{name} must be {op} {minimum}, got {x}")
+    if maximum is not None and (x > maximum or (strict_max and x == maximum)):
+        op = "<" if strict_max else "<="
+        raise ValueError(f"{name} must be {op} {maximum}, got {x}")
+    return x
+
+
+def as_choice(value, name: str, choices: Sequence[str]) -> str:
+    """Check that ``value`` is one of the allowed strings."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {list(choices)}, got {_describe(value)}")
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {list(choices)}, got {value!r}")
+    return value
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """Check a :class:`numpy.random.Generator` (never the global state)."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator "
+                        f"(np.random.default_rng(seed)), got {_describe(rng)}")
+    return rng
+
+
+def same_first_dim(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
+    """Check that two batch-first arrays hold the same number of samples."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(f"{a_name} and {b_name} must have the same number of samples, "
+                         f"got {a.shape[0]} and {b.shape[0]}")
+
+
+def same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
+    """Check that two arrays have identical shapes (no silent broadcasting)."""
+    if a.shape != b.shape:
+        raise ValueError(f"{a_name} and {b_name} must have the same shape, got {a.shape} and {b.shape}")

@@ -1,0 +1,113 @@
+"""The gradient checker must find correct gradients correct and wrong ones wrong."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from coursepkg.gradcheck import check_gradient, default_step, numerical_gradient, numerical_jacobian
+
+
+def f_smooth(x):
+    """A smooth scalar function with a known gradient, written so complex input passes through."""
+    return np.sum(np.sin(x) * np.exp(0.5 * x)) + 0.25 * np.sum(x ** 2) ** 2
+
+
+def grad_smooth(x):
+    return (np.cos(x) + 0.5 * np.sin(x)) * np.exp(0.5 * x) + np.sum(x ** 2) * x
+
+
+X0 = np.array([0.3, -1.2, 0.7, 2.0, -0.4])
+
+
+def test_default_steps():
+    eps = np.finfo(float).eps
+    assert default_step("forward") == pytest.approx(np.sqrt(eps))
+    assert default_step("central") == pytest.approx(eps ** (1 / 3))
+    assert default_step("complex") == 1e-20
+
+
+@pytest.mark.parametrize("method, tol", [("forward", 1e-6), ("central", 1e-10), ("complex", 1e-14)])
+def test_correct_gradient_passes_at_the_expected_accuracy(method, tol):
+    res = check_gradient(f_smooth, grad_smooth, X0, method=method)
+    assert res.max_rel_error < tol, str(res)
+
+
+def test_complex_step_reaches_machine_precision():
+    g = numerical_gradient(f_smooth, X0, method="complex")
+    np.testing.assert_allclose(g, grad_smooth(X0), rtol=4 * np.finfo(float).eps, atol=0)
+
+
+@pytest.mark.parametrize("method", ["forward", "central", "complex"])
+def test_one_percent_error_is_flagged_and_located(method):
+    wrong = grad_smooth(X0)
+    wrong[3] *= 1.01
+    res = check_gradient(f_smooth, wrong, X0, method=method)
+    assert 0.005 < res.max_rel_error < 0.02
+    assert res.worst == "x[3]"
+    assert "x[3]" in str(res) and method in str(res)
+
+
+def test_dict_parameters_name_the_worst_entry():
+    params = {"W1": np.array([[0.5, -1.0], [2.0, 0.1]]), "b1": np.array([0.3, -0.2])}
+
+    def f(p):
+        return np.sum(np.tanh(p["W1"] @ np.array([1.0, 2.0]) + p["b1"]) ** 2)
+
+    def g(p):
+        z = p["W1"] @ np.array([1.0, 2.0]) + p["b1"]
+        dz = 2 * np.tanh(z) * (1 - np.tanh(z) ** 2)
+        return {"W1": np.outer(dz, [1.0, 2.0]), "b1": dz}
+
+    assert check_gradient(f, g, params).max_rel_error < 1e-9
+    bad = g(params)
+    bad["W1"][1, 0] += 0.05 * abs(bad["W1"][1, 0])
+    res = check_gradient(f, bad, params)
+    assert res.worst == "W1[1, 0]"
+    num = numerical_gradient(f, params, method="complex")
+    assert set(num) == {"W1", "b1"} and num["W1"].shape == (2, 2)
+
+
+def test_jacobian_shape_and_values():
+    A = np.array([[1.0, 2.0, 0.0], [0.5, -1.0, 3.0]])
+    J = numerical_jacobian(lambda x: A @ x, np.ones(3), method="forward")
+    assert J.shape == (2, 3)
+    np.testing.assert_allclose(J, A, atol=1e-6)
+    J2 = numerical_jacobian(lambda x: x ** 2, np.ones((2, 2)), method="complex")
+    assert J2.shape == (2, 2, 2, 2)
+    np.testing.assert_allclose(J2.reshape(4, 4), 2 * np.eye(4))
+
+
+def test_zero_gradient_entries_do_not_blow_up():
+    # d/dx1 of x0^2 at x = (1, 5) is exactly 0; round-off must not make the check fail
+    res = check_gradient(lambda x: x[0] ** 2, lambda x: np.array([2 * x[0], 0.0]), np.array([1.0, 5.0]))
+    assert res.max_rel_error < 1e-9
+    zero = check_gradient(lambda x: 0.0 * np.sum(x), np.zeros(2), np.array([1.0, 2.0]))
+    assert zero.max_rel_error == 0.0
+
+
+@given(arrays(np.float64, st.integers(1, 6), elements=st.floats(-3, 3)))
+def test_property_complex_step_matches_analytic(x):
+    res = check_gradient(f_smooth, grad_smooth, x, method="complex")
+    assert res.max_rel_error < 1e-13, str(res)
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="method must be one of"):
+        numerical_gradient(np.sum, np.ones(2), method="backward")
+    with pytest.raises(ValueError, match="h must be > 0"):
+        numerical_gradient(np.sum, np.ones(2), h=0.0)
+    with pytest.raises(ValueError, match="x must be finite"):
+        numerical_gradient(np.sum, np.array([1.0, np.nan]))
+    with pytest.raises(ValueError, match="x must not be empty"):
+        numerical_gradient(np.sum, np.array([]))
+    with pytest.raises(TypeError, match="x must be real"):
+        numerical_gradient(np.sum, np.array([1j]))
+    with pytest.raises(TypeError, match="x must be an array of numbers"):
+        numerical_gradient(np.sum, "ab")
+    with pytest.raises(ValueError, match="f must return a scalar"):
+        numerical_gradient(lambda x: x, np.ones(2))
+    with pytest.raises(ValueError, match=r"grad must have one entry per entry of x \(2\), got 3"):
+        check_gradient(np.sum, np.ones(3), np.ones(2))
+    with pytest.raises(ValueError, match="x must not be an empty dict"):
+        numerical_gradient(lambda p: 0.0, {})

@@ -1,0 +1,86 @@
+"""The private validation helpers: the messages name the argument, the expectation and the input."""
+import numpy as np
+import pytest
+
+from coursepkg import _validation as v
+
+
+def test_as_array_casts_ints_and_bools_to_float64():
+    assert v.as_array([1, 2], "x").dtype == np.float64
+    assert v.as_array(np.array([True, False]), "x").dtype == np.float64
+
+
+def test_as_array_keeps_complex_or_rejects_it():
+    assert v.as_array([1 + 2j], "x").dtype == np.complex128
+    with pytest.raises(TypeError, match="x must be real"):
+        v.as_array([1 + 2j], "x", allow_complex=False)
+
+
+@pytest.mark.parametrize("bad", ["abc", None, [object()], np.array(["a"])])
+def test_as_array_rejects_non_numbers(bad):
+    with pytest.raises(TypeError, match="my_arg must be an array of numbers"):
+        v.as_array(bad, "my_arg")
+
+
+def test_as_array_rejects_ragged_lists():
+    with pytest.raises(TypeError, match="my_arg"):
+        v.as_array([[1, 2], [3]], "my_arg")
+
+
+def test_as_array_checks_ndim_empty_and_finite():
+    with pytest.raises(ValueError, match=r"X must be 2-D, got an array of shape \(3,\)"):
+        v.as_array([1, 2, 3], "X", ndim=2)
+    with pytest.raises(ValueError, match="X must not be empty"):
+        v.as_array(np.zeros((0, 2)), "X")
+    with pytest.raises(ValueError, match="X must be finite, got 1 NaN"):
+        v.as_array([1.0, np.nan], "X")
+    assert v.as_array([np.inf], "X", finite=False)[0] == np.inf
+
+
+def test_as_labels():
+    assert v.as_labels([0, 2, 1], "y", n_classes=3).dtype == np.int64
+    assert v.as_labels(np.array([1.0, 0.0]), "y").tolist() == [1, 0]
+    with pytest.raises(ValueError, match=r"y must hold integers in \[0, 3\), got values from 0 to 3"):
+        v.as_labels([0, 3], "y", n_classes=3)
+    with pytest.raises(ValueError, match="y must hold integer labels"):
+        v.as_labels([0.5], "y")
+    with pytest.raises(ValueError, match="y must be 1-D"):
+        v.as_labels([[0, 1]], "y")
+    with pytest.raises(ValueError, match=r"one label per sample \(3\), got 2"):
+        v.as_labels([0, 1], "y", n_samples=3)
+    with pytest.raises(TypeError, match="y must be an array of integer labels"):
+        v.as_labels(["a"], "y")
+    with pytest.raises(ValueError, match="y must not be empty"):
+        v.as_labels([], "y")
+
+
+def test_scalar_checks():
+    assert v.as_int(np.int64(3), "n", minimum=1) == 3
+    with pytest.raises(TypeError, match="n must be an integer, got bool"):
+        v.as_int(True, "n")
+    with pytest.raises(TypeError, match="n must be an integer, got float"):
+        v.as_int(2.0, "n")
+    with pytest.raises(ValueError, match="n must be an integer >= 1, got 0"):
+        v.as_int(0, "n", minimum=1)
+    with pytest.raises(ValueError, match="lr must be > 0"):
+        v.as_float(0.0, "lr", minimum=0.0, strict_min=True)
+    with pytest.raises(ValueError, match="p must be < 1"):
+        v.as_float(1.0, "p", maximum=1.0, strict_max=True)
+    with pytest.raises(ValueError, match="lr must be finite"):
+        v.as_float(float("nan"), "lr")
+    with pytest.raises(TypeError, match="lr must be a real number, got str"):
+        v.as_float("0.1", "lr")
+
+
+def test_choice_rng_and_shapes():
+    assert v.as_choice("a", "mode", ["a", "b"]) == "a"
+    with pytest.raises(ValueError, match=r"mode must be one of \['a', 'b'\], got 'c'"):
+        v.as_choice("c", "mode", ["a", "b"])
+    with pytest.raises(TypeError, match="mode must be one of"):
+        v.as_choice(1, "mode", ["a"])
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        v.as_rng(0)
+    with pytest.raises(ValueError, match="same number of samples, got 2 and 3"):
+        v.same_first_dim(np.zeros((2, 1)), "X", np.zeros(3), "y")
+    with pytest.raises(ValueError, match=r"same shape, got \(2,\) and \(3,\)"):
+        v.same_shape(np.zeros(2), "a", np.zeros(3), "b")
