@@ -2,6 +2,7 @@
 #   make book       build the HTML book into _build/html (zero warnings allowed)
 #   make test       run the package tests and every chapter notebook (pytest --nbval)
 #   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
+#   make check-html open every page of the built book in headless Chromium and check it
 #   make clean      remove build products (keeps .venv); make distclean removes .venv too
 # Each target creates the virtual environment .venv on first use.
 
@@ -13,7 +14,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book test notebooks clean distclean venv
+.PHONY: all book test notebooks check-html clean distclean venv
 
 all: test book
 
@@ -35,6 +36,18 @@ test: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+CHECK_STAMP := $(VENV)/.installed-check
+$(CHECK_STAMP): $(STAMP) requirements-check.txt
+	$(BIN)/python -m pip install -r requirements-check.txt
+	@touch $(CHECK_STAMP)
+
+# Debian's chromium is installed when missing (needs root, as on CI); playwright drives it.
+check-html: $(CHECK_STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "check-html needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+	$(BIN)/python tools/check_html.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .jupyter_cache

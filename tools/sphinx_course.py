@@ -1,0 +1,35 @@
+"""A small local Sphinx extension for the book (loaded through _config.yml).
+
+- Opens the book in the light theme by default (the pydata theme otherwise
+  logs a console error on a first visit, when no mode is stored yet).
+- Removes duplicated inline scripts: sphinx-thebe registers its configuration
+  script each time documents are read, and a repeated ``const`` declaration
+  is a JavaScript error in the browser.
+"""
+from __future__ import annotations
+
+
+def _default_mode(app, config):
+    config.html_context.setdefault("default_mode", "light")
+
+
+def _dedupe_scripts(app, pagename, templatename, context, doctree):
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for js in scripts:
+        # an inline script is registered once with filename None and once with '' (same body)
+        name = getattr(js, "filename", str(js)) or ""
+        key = (str(name), tuple(sorted((k, str(v)) for k, v in getattr(js, "attributes", {}).items())))
+        if key in seen:
+            continue
+        seen.add(key)
+        unique.append(js)
+    scripts[:] = unique
+
+
+def setup(app):
+    app.connect("config-inited", _default_mode)
+    app.connect("html-page-context", _dedupe_scripts, priority=999)  # after the handlers that add scripts
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
