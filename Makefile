@@ -3,6 +3,7 @@
 #   make test       run the package tests and every chapter notebook (pytest --nbval)
 #   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
 #   make check-html open every page of the built book in headless Chromium and check it
+#   make bench      run benchmarks/ and store the results in benchmarks/results.json
 #   make clean      remove build products (keeps .venv); make distclean removes .venv too
 # Each target creates the virtual environment .venv on first use.
 
@@ -14,7 +15,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book test notebooks check-html clean distclean venv
+.PHONY: all book test notebooks check-html bench clean distclean venv
 
 all: test book
 
@@ -36,6 +37,10 @@ test: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
+
+# bench_mlp.py pins BLAS to one thread itself: the ratios compare implementations, not thread pools
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_mlp.py --json benchmarks/results.json
 
 CHECK_STAMP := $(VENV)/.installed-check
 $(CHECK_STAMP): $(STAMP) requirements-check.txt

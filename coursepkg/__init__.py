@@ -3,14 +3,24 @@
 Pure numpy, float64, batch-first. One module per topic:
 
 - :mod:`coursepkg.activations` -- activation functions and their derivatives
-- :mod:`coursepkg.gradcheck` -- numerical derivatives and gradient checks
 - :mod:`coursepkg.losses` -- loss functions and their gradients
+- :mod:`coursepkg.mlp` -- fully connected networks: forward, back-propagation, training
 - :mod:`coursepkg.optim` -- optimizers with a pure init/step interface
-- :mod:`coursepkg.mlp` -- fully connected networks
+- :mod:`coursepkg.gradcheck` -- numerical derivatives and gradient checks
+- :mod:`coursepkg.autodiff` -- a tiny scalar reverse-mode automatic differentiation
+- :mod:`coursepkg.conv` -- convolution, cross-correlation and their adjoints
+- :mod:`coursepkg.cnn` -- convolution, pooling and flatten layers (N, C, H, W)
+- :mod:`coursepkg.regularization` -- penalties, dropout and batch normalization
+- :mod:`coursepkg.init` -- weight initialization
+- :mod:`coursepkg.regions` -- activation patterns and linear regions of ReLU networks
+- :mod:`coursepkg.kernels` -- random features and the arc-cosine kernel
+- :mod:`coursepkg.symbolic` -- the SymPy derivations the chapters verify (SymPy imported lazily)
 - :mod:`coursepkg.datasets` -- XOR, digits and toy data
-- :mod:`coursepkg.plotting` -- the book's figure style and diagrams (needs matplotlib)
+- :mod:`coursepkg.plotting` -- the book's figure style and diagrams (matplotlib imported lazily)
 """
-from . import activations, datasets, gradcheck, losses, mlp, optim, plotting
+from . import (activations, autodiff, cnn, conv, datasets, gradcheck, init, kernels, losses, mlp, optim, plotting,
+               regions, regularization, symbolic)
 
 __version__ = "0.1.0"
-__all__ = ["activations", "datasets", "gradcheck", "losses", "mlp", "optim", "plotting", "__version__"]
+__all__ = ["activations", "autodiff", "cnn", "conv", "datasets", "gradcheck", "init", "kernels", "losses", "mlp",
+           "optim", "plotting", "regions", "regularization", "symbolic", "__version__"]

@@ -71,7 +71,7 @@ def as_labels(y, name: str, n_classes: int | None = None, n_samples: int | None 
         if arr.size and not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} must hold integer labels, got NaN or infinite values")
         if arr.size and not np.all(arr == np.round(arr)):
-            raise ValueError(f"{name} must hold integer labels, got non-integer values such as {arr[arr != np.round(arr)].flat[0]!r}")
+            raise ValueError(f"{name} must hold integer labels, got non-integer values such as {float(arr[arr != np.round(arr)].flat[0])!r}")
         arr = arr.astype(np.int64)
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64, copy=False)

@@ -17,7 +17,7 @@ from ._validation import as_array, as_float, as_int
 __all__ = [
     "identity", "identity_prime", "sigmoid", "sigmoid_prime", "tanh", "tanh_prime",
     "relu", "relu_prime", "leaky_relu", "leaky_relu_prime", "absolute", "absolute_prime",
-    "softplus", "softplus_prime", "smooth_relu", "smooth_relu_prime", "maxout",
+    "softplus", "softplus_prime", "smooth_relu", "smooth_relu_prime", "maxout", "maxout_backward",
     "logsumexp", "softmax", "log_softmax", "softmax_jacobian", "HIDDEN",
 ]
 
@@ -37,12 +37,23 @@ def identity(z):
     -------
     numpy.ndarray
         A copy of ``z`` as float64 (or complex128).
+
+    Examples
+    --------
+    >>> identity([1, -2]).tolist()
+    [1.0, -2.0]
     """
     return _z(z).copy()
 
 
 def identity_prime(z):
-    """Derivative of :func:`identity`: ones shaped like ``z``."""
+    """Derivative of :func:`identity`: ones shaped like ``z``.
+
+    Examples
+    --------
+    >>> identity_prime([2.0, -3.0]).tolist()
+    [1.0, 1.0]
+    """
     return np.ones_like(_z(z))
 
 
@@ -85,8 +96,28 @@ def sigmoid(z):
 def sigmoid_prime(z):
     r"""Derivative :math:`\sigma'(z) = \sigma(z)(1 - \sigma(z))`.
 
-    Computed as :math:`e^{-|z|}/(1 + e^{-|z|})^2`, which does not lose
-    accuracy in the tails the way :math:`\sigma(1-\sigma)` does.
+    Parameters
+    ----------
+    z : array_like, any shape
+        Real or complex.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; values in (0, 1/4] for real input.
+
+    Notes
+    -----
+    Computed as :math:`e^{-|z|}/(1 + e^{-|z|})^2` (branch on the real part),
+    which does not lose accuracy in the tails the way :math:`\sigma(1-\sigma)`
+    does: at :math:`z = 40` the product form returns 0, this form :math:`4.2\times 10^{-18}`.
+
+    Examples
+    --------
+    >>> float(sigmoid_prime(0.0))
+    0.25
+    >>> bool(sigmoid_prime(40.0) > 0)
+    True
     """
     z = _z(z)
     e = _exp_neg_abs(z)
@@ -96,8 +127,26 @@ def sigmoid_prime(z):
 def tanh(z):
     r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z})/(e^z + e^{-z})`.
 
+    Parameters
+    ----------
+    z : array_like, any shape
+        Real or complex.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; values in (-1, 1) for real input.
+
+    Notes
+    -----
     Computed as :math:`\operatorname{sign}(z)(1 - e^{-2|z|})/(1 + e^{-2|z|})`
     (branch on the real part), which never overflows, also for complex input.
+    Equivalently :math:`\tanh z = 2\sigma(2z) - 1`.
+
+    Examples
+    --------
+    >>> tanh([-1e4, 0.0, 1e4]).tolist()
+    [-1.0, 0.0, 1.0]
     """
     z = _z(z)
     e = np.exp(np.where(z.real >= 0, -2.0 * z, 2.0 * z))
@@ -105,20 +154,66 @@ def tanh(z):
 
 
 def tanh_prime(z):
-    r"""Derivative :math:`\tanh'(z) = 1 - \tanh^2 z = 4e^{-2|z|}/(1 + e^{-2|z|})^2`."""
+    r"""Derivative :math:`\tanh'(z) = 1 - \tanh^2 z = 4e^{-2|z|}/(1 + e^{-2|z|})^2`.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Real or complex.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; values in (0, 1] for real input.
+
+    Examples
+    --------
+    >>> float(tanh_prime(0.0))
+    1.0
+    """
     z = _z(z)
     e = np.exp(np.where(z.real >= 0, -2.0 * z, 2.0 * z))
     return 4.0 * e / (1.0 + e) ** 2
 
 
 def relu(z):
-    r"""Rectified linear unit :math:`\max(0, z)` (for complex input: ``z`` where ``Re z > 0``, else 0)."""
+    r"""Rectified linear unit :math:`\max(0, z)` (for complex input: ``z`` where ``Re z > 0``, else 0).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Examples
+    --------
+    >>> relu([-2.0, 0.0, 3.0]).tolist()
+    [0.0, 0.0, 3.0]
+    """
     z = _z(z)
     return np.where(z.real > 0, z, 0.0)
 
 
 def relu_prime(z):
-    r"""Derivative of :func:`relu`: 1 where :math:`z > 0`, else 0 (the convention ``relu_prime(0) == 0``)."""
+    r"""Derivative of :func:`relu`: 1 where :math:`z > 0`, else 0 (the convention ``relu_prime(0) == 0``).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``, entries 0.0 or 1.0.
+
+    Examples
+    --------
+    >>> relu_prime([-2.0, 0.0, 3.0]).tolist()
+    [0.0, 0.0, 1.0]
+    """
     z = _z(z)
     return np.where(z.real > 0, 1.0, 0.0)
 
@@ -134,7 +229,24 @@ def leaky_relu(z, alpha=0.01):
     ----------
     z : array_like, any shape
     alpha : float, default 0.01
-        Slope for negative inputs, :math:`\alpha \ge 0`.
+        Slope for negative inputs, :math:`\alpha \ge 0`. A parametric ReLU
+        (PReLU) is the same function with :math:`\alpha` learned; its derivative
+        with respect to :math:`\alpha` is :math:`\min(0, z)`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``alpha`` is negative or not finite.
+
+    Examples
+    --------
+    >>> leaky_relu([-2.0, 3.0], alpha=0.1).tolist()
+    [-0.2, 3.0]
     """
     alpha = _alpha(alpha)
     z = _z(z)
@@ -142,26 +254,82 @@ def leaky_relu(z, alpha=0.01):
 
 
 def leaky_relu_prime(z, alpha=0.01):
-    r"""Derivative of :func:`leaky_relu`: 1 for :math:`z > 0`, :math:`\alpha` otherwise."""
+    r"""Derivative of :func:`leaky_relu`: 1 for :math:`z > 0`, :math:`\alpha` otherwise.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    alpha : float, default 0.01
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Examples
+    --------
+    >>> leaky_relu_prime([-2.0, 3.0], alpha=0.1).tolist()
+    [0.1, 1.0]
+    """
     alpha = _alpha(alpha)
     z = _z(z)
     return np.where(z.real > 0, 1.0, alpha)
 
 
 def absolute(z):
-    r"""Absolute-value rectification :math:`|z|` (for complex input: :math:`\pm z` by the sign of the real part)."""
+    r"""Absolute-value rectification :math:`|z|` (for complex input: :math:`\pm z` by the sign of the real part).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Examples
+    --------
+    >>> absolute([-2.0, 3.0]).tolist()
+    [2.0, 3.0]
+    """
     z = _z(z)
     return np.where(z.real >= 0, z, -z)
 
 
 def absolute_prime(z):
-    r"""Derivative of :func:`absolute`: :math:`\operatorname{sign}(z)` (0 at 0)."""
+    r"""Derivative of :func:`absolute`: :math:`\operatorname{sign}(z)` (0 at 0).
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``, entries -1.0, 0.0 or 1.0.
+
+    Examples
+    --------
+    >>> absolute_prime([-2.0, 0.0, 3.0]).tolist()
+    [-1.0, 0.0, 1.0]
+    """
     z = _z(z)
     return np.sign(z.real)
 
 
 def softplus(z):
     r"""Softplus :math:`\log(1 + e^{z})`.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Real or complex.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; positive for real input.
 
     Notes
     -----
@@ -180,7 +348,22 @@ def softplus(z):
 
 
 def softplus_prime(z):
-    r"""Derivative of :func:`softplus`, which is :math:`\sigma(z)`."""
+    r"""Derivative of :func:`softplus`, which is :math:`\sigma(z)`.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Examples
+    --------
+    >>> float(softplus_prime(0.0))
+    0.5
+    """
     return sigmoid(z)
 
 
@@ -194,15 +377,63 @@ def smooth_relu(z, alpha=1.0):
         Sharpness, :math:`\alpha > 0`. ``alpha=1`` is :func:`softplus`; as
         :math:`\alpha \to \infty`, :math:`f_\alpha \to \operatorname{ReLU}` uniformly, with
         :math:`0 \le f_\alpha(z) - \max(0, z) \le \log 2/\alpha`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``.
+
+    Raises
+    ------
+    ValueError
+        If ``alpha`` is not positive and finite, or if :math:`\alpha z` overflows.
+
+    Notes
+    -----
+    Evaluated as :math:`\operatorname{softplus}(\alpha z)/\alpha` with the stable softplus.
+    The gap :math:`f_\alpha(z) - \max(0, z) = \log(1 + e^{-\alpha|z|})/\alpha` is largest at
+    :math:`z = 0`, where it equals :math:`\log 2/\alpha`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bool(np.isclose(smooth_relu(0.0, alpha=4.0), np.log(2.0) / 4.0))
+    True
     """
     alpha = _alpha(alpha, positive=True)
-    return softplus(alpha * _z(z)) / alpha
+    return softplus(_scaled(_z(z), alpha)) / alpha
+
+
+def _scaled(z: np.ndarray, alpha: float) -> np.ndarray:
+    """alpha * z, refusing (instead of warning) when the product overflows."""
+    with np.errstate(over="ignore"):
+        az = alpha * z
+    if az.size and not np.all(np.isfinite(az)):
+        raise ValueError(f"alpha * z must be finite, got alpha={alpha:.6g} and max |z| = {np.max(np.abs(z)):.6g}")
+    return az
 
 
 def smooth_relu_prime(z, alpha=1.0):
-    r"""Derivative :math:`f_\alpha'(z) = \sigma(\alpha z)`."""
+    r"""Derivative :math:`f_\alpha'(z) = \sigma(\alpha z)`.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+    alpha : float, default 1.0
+        Sharpness, :math:`\alpha > 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``, values in (0, 1) for real input.
+
+    Examples
+    --------
+    >>> float(smooth_relu_prime(0.0, alpha=8.0))
+    0.5
+    """
     alpha = _alpha(alpha, positive=True)
-    return sigmoid(alpha * _z(z))
+    return sigmoid(_scaled(_z(z), alpha))
 
 
 def maxout(z, pieces):
@@ -225,7 +456,27 @@ def maxout(z, pieces):
     ------
     ValueError
         If ``z`` is 0-D or its last axis is not a multiple of ``pieces``.
+    TypeError
+        If ``z`` is complex (maxout is not analytic) or ``pieces`` is not an integer.
+
+    Notes
+    -----
+    A maxout unit of affine pieces :math:`z_j = \mathbf{w}_j^\top \mathbf{h} + b_j` is a
+    convex, piecewise affine function of :math:`\mathbf{h}`. Its derivative sends the
+    incoming gradient to the winning unit of each group (:func:`maxout_backward`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> maxout(np.array([[1.0, 5.0, -2.0, 0.0]]), 2).tolist()
+    [[5.0, 0.0]]
     """
+    z = _grouped(z, pieces)
+    return z.max(axis=-1)
+
+
+def _grouped(z, pieces) -> np.ndarray:
+    """z reshaped to (..., n // pieces, pieces), after validation."""
     z = as_array(z, "z", allow_complex=False)
     pieces = as_int(pieces, "pieces", minimum=1)
     if z.ndim == 0:
@@ -233,7 +484,51 @@ def maxout(z, pieces):
     n = z.shape[-1]
     if n % pieces:
         raise ValueError(f"the last axis of z ({n}) must be a multiple of pieces ({pieces})")
-    return z.reshape(z.shape[:-1] + (n // pieces, pieces)).max(axis=-1)
+    return z.reshape(z.shape[:-1] + (n // pieces, pieces))
+
+
+def maxout_backward(dout, z, pieces):
+    r"""Gradient of a loss through :func:`maxout`.
+
+    Parameters
+    ----------
+    dout : array_like, shape (..., n // pieces)
+        Gradient of the loss with respect to ``maxout(z, pieces)``.
+    z : array_like, shape (..., n)
+        The pre-activations that were passed to :func:`maxout`.
+    pieces : int
+        Group size.
+
+    Returns
+    -------
+    numpy.ndarray, shape (..., n)
+        ``dout[..., i]`` placed at the winning unit of group :math:`i`, zeros elsewhere.
+
+    Raises
+    ------
+    ValueError
+        If ``dout`` does not have the shape of ``maxout(z, pieces)``.
+
+    Notes
+    -----
+    :math:`\partial g_i / \partial z_j = 1` if :math:`j` is the (first) maximizer in
+    :math:`G_i` and 0 otherwise; with ties the derivative does not exist and the
+    first maximizer receives the gradient (a subgradient).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> maxout_backward(np.array([[10.0, 20.0]]), np.array([[1.0, 5.0, -2.0, 0.0]]), 2).tolist()
+    [[0.0, 10.0, 0.0, 20.0]]
+    """
+    zg = _grouped(z, pieces)  # (..., n // pieces, pieces)
+    dout = as_array(dout, "dout", allow_complex=False)
+    if dout.shape != zg.shape[:-1]:
+        raise ValueError(f"dout must have the shape of maxout(z, pieces), {zg.shape[:-1]}, got {dout.shape}")
+    winner = np.argmax(zg, axis=-1)[..., None]  # (..., n // pieces, 1)
+    dz = np.zeros_like(zg)
+    np.put_along_axis(dz, winner, dout[..., None], axis=-1)
+    return dz.reshape(zg.shape[:-2] + (-1,))
 
 
 def _axis(z: np.ndarray, axis) -> int:
@@ -258,12 +553,22 @@ def logsumexp(z, axis=-1):
     numpy.ndarray
         ``z`` with ``axis`` removed.
 
+    Raises
+    ------
+    ValueError
+        If ``z`` is empty, 0-D or not finite, or ``axis`` is out of range.
+
     Notes
     -----
     With :math:`m = \max_j \operatorname{Re} z_j`,
     :math:`\log\sum_j e^{z_j} = m + \log \sum_j e^{z_j - m}`: every exponent is
     at most zero and one equals zero, so nothing overflows and the sum is at
     least one.
+
+    Examples
+    --------
+    >>> round(float(logsumexp([1e4, 1e4])), 6)
+    10000.693147
     """
     z = as_array(z, "z")
     axis = _axis(z, axis)
@@ -275,8 +580,26 @@ def logsumexp(z, axis=-1):
 def log_softmax(z, axis=-1):
     r"""Stable :math:`\log \operatorname{softmax}(z) = z - \operatorname{logsumexp}(z)` along ``axis``.
 
+    Parameters
+    ----------
+    z : array_like, shape (..., n)
+    axis : int, default -1
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``; non-positive entries for real input.
+
+    Notes
+    -----
     Computed as :math:`(z - m) - \log\sum_k e^{z_k - m}` with :math:`m = \max_k z_k`, which keeps
-    full relative accuracy for the largest entries (where the result is near zero).
+    full relative accuracy for the largest entries (where the result is near zero)
+    and stays finite where the softmax itself underflows to 0.
+
+    Examples
+    --------
+    >>> log_softmax([0.0, -1e4]).tolist()
+    [0.0, -10000.0]
     """
     z = as_array(z, "z")
     axis = _axis(z, axis)
@@ -326,10 +649,33 @@ def softmax_jacobian(z):
     -------
     numpy.ndarray, shape (n, n)
         Entry :math:`(j, k)` is :math:`\partial a_j / \partial z_k = a_j(\delta_{jk} - a_k)`.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is not 1-D.
+
+    Notes
+    -----
+    Symmetric, with rows summing to zero (the softmax is shift-invariant) and
+    positive semi-definite. The diagonal :math:`a_j(1 - a_j)` is evaluated as
+    :math:`a_j \sum_{k \ne j} a_k`, which keeps its relative accuracy when
+    :math:`a_j` is close to one.
+
+    Examples
+    --------
+    >>> softmax_jacobian([0.0, 0.0]).tolist()
+    [[0.25, -0.25], [-0.25, 0.25]]
     """
     z = as_array(z, "z", ndim=1)
-    a = softmax(z)
-    return np.diag(a) - np.outer(a, a)
+    e = np.exp(z - np.max(z.real))  # (n,), largest entry 1
+    total = np.sum(e)
+    a = e / total
+    # 1 - a_j computed as sum_{k != j} e_k / total: no cancellation when a_j is close to 1
+    others = np.where(np.eye(z.size, dtype=bool), 0.0, e[None, :]).sum(axis=1) / total  # (n,)
+    J = -np.outer(a, a)  # (n, n)
+    J[np.diag_indices(z.size)] = a * others
+    return J
 
 
 #: Elementwise activations usable as hidden units: name -> (g, g').

@@ -299,6 +299,11 @@ def check_gradient(f: Callable, grad, x, method: str = "central", h: float | Non
     """
     flat_x, _, label = _flatten(x, "x")
     analytic = grad(x) if callable(grad) else grad
+    if isinstance(x, Mapping):
+        if not isinstance(analytic, Mapping) or set(analytic) != set(x):
+            got = sorted(map(str, analytic)) if isinstance(analytic, Mapping) else type(analytic).__name__
+            raise ValueError(f"grad must be a dict with the keys of x {sorted(map(str, x))}, got {got}")
+        analytic = {k: analytic[k] for k in x}  # compare entry by entry in the order of x
     a = _flat_values(analytic, "grad").astype(np.float64)
     if a.shape != flat_x.shape:
         raise ValueError(f"grad must have one entry per entry of x ({flat_x.size}), got {a.size}")

@@ -10,6 +10,31 @@ Every optimizer has the same interface::
 (a network's ``params`` and the ``grads`` of ``MLP.loss_and_grads``). The
 learning rate may be a number or a schedule: a function of the step count
 :math:`t = 1, 2, \dots` returning a number (see :func:`linear_decay`).
+
+The update rules are those of the lecture slides, written with
+:math:`\mathbf{g}` the gradient at the current parameters, :math:`\eta_t` the
+learning rate of step :math:`t`, and every operation entrywise:
+
+=========  ===================================================================================
+sgd        :math:`\theta \leftarrow \theta - \eta_t \mathbf{g}`
+momentum   :math:`\mathbf{v} \leftarrow \alpha \mathbf{v} + \mathbf{g}`,
+           :math:`\theta \leftarrow \theta - \eta_t \mathbf{v}`
+nesterov   :math:`\mathbf{v} \leftarrow \alpha \mathbf{v} + \mathbf{g}`,
+           :math:`\theta \leftarrow \theta - \eta_t (\mathbf{g} + \alpha \mathbf{v})`
+adagrad    :math:`\mathbf{r} \leftarrow \mathbf{r} + \mathbf{g}^2`,
+           :math:`\theta \leftarrow \theta - \eta_t \mathbf{g} / (\epsilon + \sqrt{\mathbf{r}})`
+rmsprop    :math:`\mathbf{r} \leftarrow \rho \mathbf{r} + (1 - \rho) \mathbf{g}^2`,
+           :math:`\theta \leftarrow \theta - \eta_t \mathbf{g} / (\epsilon + \sqrt{\mathbf{r}})`
+adam       :math:`\mathbf{m} \leftarrow \rho_1 \mathbf{m} + (1 - \rho_1) \mathbf{g}`,
+           :math:`\mathbf{r} \leftarrow \rho_2 \mathbf{r} + (1 - \rho_2) \mathbf{g}^2`,
+           :math:`\theta \leftarrow \theta - \eta_t \hat{\mathbf{m}} / (\epsilon + \sqrt{\hat{\mathbf{r}}})`
+           with :math:`\hat{\mathbf{m}} = \mathbf{m} / (1 - \rho_1^t)`,
+           :math:`\hat{\mathbf{r}} = \mathbf{r} / (1 - \rho_2^t)`
+=========  ===================================================================================
+
+The slides call the momentum buffer :math:`\mathbf{g}'` (written
+:math:`\mathbf{v}` here) and the learning rate :math:`\lambda` (written
+:math:`\eta`, as in the notation page).
 """
 from __future__ import annotations
 
@@ -17,9 +42,9 @@ from collections.abc import Callable, Mapping
 
 import numpy as np
 
-from ._validation import _describe, as_array, as_float
+from ._validation import _describe, as_array, as_float, as_int
 
-__all__ = ["Optimizer", "sgd", "linear_decay"]
+__all__ = ["Optimizer", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "linear_decay"]
 
 
 def _check_lr(lr, name="lr"):
@@ -32,6 +57,15 @@ def _check_params(params, name="params") -> dict:
     if not isinstance(params, Mapping) or not params:
         raise TypeError(f"{name} must be a non-empty dict of arrays, got {_describe(params)}")
     return {k: as_array(v, f"{name}[{k!r}]", allow_empty=True) for k, v in params.items()}
+
+
+def _check_decay(x, name):
+    """A decay rate (momentum coefficient, averaging factor) in [0, 1)."""
+    return as_float(x, name, minimum=0.0, maximum=1.0, strict_max=True)
+
+
+def _check_eps(x, name="eps"):
+    return as_float(x, name, minimum=0.0, strict_min=True)
 
 
 class Optimizer:
@@ -80,13 +114,33 @@ class Optimizer:
             state[slot] = {k: np.zeros_like(v) for k, v in params.items()}
         return state
 
+    def _check_state(self, state, params) -> int:
+        if not isinstance(state, Mapping) or "t" not in state or any(s not in state for s in self.slots):
+            raise ValueError(f"state must come from {self.name}.init(params), got {_describe(state)}")
+        t = state["t"]
+        if isinstance(t, bool) or not isinstance(t, (int, np.integer)) or t < 0:
+            raise ValueError(f"state['t'] must be a step count >= 0 from {self.name}.init/step, got {_describe(t)}")
+        for s in self.slots:
+            slot = state[s]
+            if not isinstance(slot, Mapping) or set(slot) != set(params):
+                raise ValueError(f"state[{s!r}] must have the keys of params {sorted(params)} "
+                                 f"(state from {self.name}.init(params)), got {_describe(slot)}")
+            for k, p in params.items():
+                if np.shape(slot[k]) != p.shape:
+                    raise ValueError(f"state[{s!r}][{k!r}] must have the shape of params[{k!r}] {p.shape}, "
+                                     f"got {np.shape(slot[k])}")
+        return int(t)
+
     def step(self, params, grads, state):
         """One update. Returns ``(new_params, new_state)``; the arguments are left unchanged.
 
         Raises
         ------
+        TypeError
+            If ``params`` or ``grads`` is not a non-empty dict of numeric arrays.
         ValueError
             If ``grads`` lacks a key of ``params`` (or has an extra one) or a shape differs,
+            a gradient is not finite, the schedule returns a negative rate,
             or ``state`` was not made by :meth:`init` for these parameters.
         """
         params = _check_params(params)
@@ -98,14 +152,12 @@ class Optimizer:
             if grads[k].shape != params[k].shape:
                 raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] {params[k].shape}, "
                                  f"got {grads[k].shape}")
-        if not isinstance(state, Mapping) or "t" not in state or any(s not in state for s in self.slots):
-            raise ValueError(f"state must come from {self.name}.init(params), got {_describe(state)}")
-        t = int(state["t"]) + 1
+        t = self._check_state(state, params) + 1
         lr = self.learning_rate(t)
         new_params = {}
         new_state = {"t": t, **{s: {} for s in self.slots}}
         for k, p in params.items():
-            slots = {s: state[s][k] for s in self.slots}
+            slots = {s: np.asarray(state[s][k]) for s in self.slots}
             new_p, new_slots = self._update(p, grads[k], slots, lr, t)
             new_params[k] = new_p
             for s in self.slots:
@@ -136,6 +188,249 @@ def sgd(lr):
     return Optimizer("sgd", lr, (), lambda p, g, slots, lr_t, t: (p - lr_t * g, {}))
 
 
+def momentum(lr, alpha=0.9):
+    r"""Gradient descent with (heavy-ball) momentum (Polyak, 1964).
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate :math:`\eta > 0` or a schedule of the step count.
+    alpha : float, default 0.9
+        Momentum coefficient :math:`\alpha \in [0, 1)`; ``alpha=0`` is :func:`sgd`.
+
+    Returns
+    -------
+    Optimizer
+        State slot ``"v"``: the velocity :math:`\mathbf{v}` (the slides' :math:`\mathbf{g}'`), shaped like each parameter.
+
+    Notes
+    -----
+    .. math::
+
+        \mathbf{v}_t = \alpha \mathbf{v}_{t-1} + \mathbf{g}_t, \qquad
+        \theta_t = \theta_{t-1} - \eta_t \mathbf{v}_t, \qquad \mathbf{v}_0 = \mathbf{0},
+
+    so :math:`\mathbf{v}_t = \sum_{s \le t} \alpha^{t-s} \mathbf{g}_s`: a constant gradient
+    is followed with the effective rate :math:`\eta / (1 - \alpha)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = momentum(0.1, alpha=0.5)
+    >>> p, s = {"w": np.array([1.0])}, opt.init({"w": np.array([1.0])})
+    >>> for _ in range(2):
+    ...     p, s = opt.step(p, {"w": np.array([1.0])}, s)
+    >>> np.round(p["w"], 12).tolist(), np.round(s["v"]["w"], 12).tolist()
+    ([0.75], [1.5])
+    """
+    alpha = _check_decay(alpha, "alpha")
+
+    def update(p, g, slots, lr_t, t):
+        v = alpha * slots["v"] + g
+        return p - lr_t * v, {"v": v}
+
+    return Optimizer("momentum", lr, ("v",), update, {"alpha": alpha})
+
+
+def nesterov(lr, alpha=0.9):
+    r"""Nesterov momentum (Nesterov, 1983; Sutskever et al., 2013), using only the gradient at the current parameters.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate :math:`\eta > 0` or a schedule of the step count.
+    alpha : float, default 0.9
+        Momentum coefficient :math:`\alpha \in [0, 1)`.
+
+    Returns
+    -------
+    Optimizer
+        State slot ``"v"``: the velocity :math:`\mathbf{v}`, shaped like each parameter.
+
+    Notes
+    -----
+    The look-ahead form evaluates the gradient at the point the momentum step
+    is about to reach, :math:`\tilde\theta = \theta - \eta \alpha \mathbf{v}`:
+
+    .. math::
+
+        \mathbf{v}_t = \alpha \mathbf{v}_{t-1} + \nabla J(\theta_{t-1} - \eta \alpha \mathbf{v}_{t-1}), \qquad
+        \theta_t = \theta_{t-1} - \eta \mathbf{v}_t .
+
+    Tracking the look-ahead point :math:`\phi_t = \theta_t - \eta \alpha \mathbf{v}_t` instead of
+    :math:`\theta_t` gives, with :math:`\mathbf{g}_t = \nabla J(\phi_{t-1})`, the form implemented here:
+
+    .. math::
+
+        \mathbf{v}_t = \alpha \mathbf{v}_{t-1} + \mathbf{g}_t, \qquad
+        \phi_t = \phi_{t-1} - \eta (\mathbf{g}_t + \alpha \mathbf{v}_t).
+
+    For a constant :math:`\eta` the two produce the same velocities, and
+    :math:`\phi_t = \theta_t - \eta\alpha\mathbf{v}_t` at every step (chapter 11 derives and
+    checks this); :math:`\phi_0 = \theta_0` since :math:`\mathbf{v}_0 = \mathbf{0}`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = nesterov(0.1, alpha=0.5)
+    >>> p, s = opt.step({"w": np.array([1.0])}, {"w": np.array([1.0])}, opt.init({"w": np.array([1.0])}))
+    >>> np.round(p["w"], 12).tolist()
+    [0.85]
+    """
+    alpha = _check_decay(alpha, "alpha")
+
+    def update(p, g, slots, lr_t, t):
+        v = alpha * slots["v"] + g
+        return p - lr_t * (g + alpha * v), {"v": v}
+
+    return Optimizer("nesterov", lr, ("v",), update, {"alpha": alpha})
+
+
+def adagrad(lr, eps=1e-8):
+    r"""AdaGrad (Duchi et al., 2011): per-coordinate rates shrinking with the accumulated squared gradients.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate :math:`\eta > 0` or a schedule of the step count.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added outside the square root.
+
+    Returns
+    -------
+    Optimizer
+        State slot ``"r"``: the running sum of squared gradients.
+
+    Notes
+    -----
+    .. math::
+
+        \mathbf{r}_t = \mathbf{r}_{t-1} + \mathbf{g}_t \odot \mathbf{g}_t, \qquad
+        \theta_t = \theta_{t-1} - \eta_t \, \frac{\mathbf{g}_t}{\epsilon + \sqrt{\mathbf{r}_t}},
+
+    entrywise, with :math:`\mathbf{r}_0 = \mathbf{0}`. The first step moves every coordinate
+    with a non-zero gradient by almost exactly :math:`\eta`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = adagrad(0.1)
+    >>> p, s = opt.step({"w": np.array([1.0, 1.0])}, {"w": np.array([4.0, -0.01])}, opt.init({"w": np.zeros(2)}))
+    >>> np.round(p["w"], 6).tolist()
+    [0.9, 1.1]
+    """
+    eps = _check_eps(eps)
+
+    def update(p, g, slots, lr_t, t):
+        r = slots["r"] + g * g
+        return p - lr_t * g / (eps + np.sqrt(r)), {"r": r}
+
+    return Optimizer("adagrad", lr, ("r",), update, {"eps": eps})
+
+
+def rmsprop(lr, rho=0.9, eps=1e-8):
+    r"""RMSProp (Tieleman and Hinton, 2012): AdaGrad with an exponential moving average of squared gradients.
+
+    Parameters
+    ----------
+    lr : float or callable
+        Learning rate :math:`\eta > 0` or a schedule of the step count.
+    rho : float, default 0.9
+        Decay rate :math:`\rho \in [0, 1)` of the average.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added outside the square root.
+
+    Returns
+    -------
+    Optimizer
+        State slot ``"r"``: the moving average of squared gradients.
+
+    Notes
+    -----
+    .. math::
+
+        \mathbf{r}_t = \rho \mathbf{r}_{t-1} + (1 - \rho)\, \mathbf{g}_t \odot \mathbf{g}_t, \qquad
+        \theta_t = \theta_{t-1} - \eta_t \, \frac{\mathbf{g}_t}{\epsilon + \sqrt{\mathbf{r}_t}},
+
+    with :math:`\mathbf{r}_0 = \mathbf{0}` and no bias correction, so the first step is
+    about :math:`\eta / \sqrt{1 - \rho}` per coordinate (:math:`3.16\,\eta` for :math:`\rho = 0.9`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = rmsprop(0.1, rho=0.75)
+    >>> p, s = opt.step({"w": np.array([1.0])}, {"w": np.array([3.0])}, opt.init({"w": np.zeros(1)}))
+    >>> np.round(p["w"], 6).tolist(), s["r"]["w"].tolist()
+    ([0.8], [2.25])
+    """
+    rho = _check_decay(rho, "rho")
+    eps = _check_eps(eps)
+
+    def update(p, g, slots, lr_t, t):
+        r = rho * slots["r"] + (1.0 - rho) * (g * g)
+        return p - lr_t * g / (eps + np.sqrt(r)), {"r": r}
+
+    return Optimizer("rmsprop", lr, ("r",), update, {"rho": rho, "eps": eps})
+
+
+def adam(lr=1e-3, rho1=0.9, rho2=0.999, eps=1e-8):
+    r"""Adam (Kingma and Ba, 2015): momentum and RMSProp together, with bias correction.
+
+    Parameters
+    ----------
+    lr : float or callable, default 1e-3
+        Learning rate :math:`\eta > 0` or a schedule of the step count.
+    rho1 : float, default 0.9
+        Decay rate :math:`\rho_1 \in [0, 1)` of the first-moment average.
+    rho2 : float, default 0.999
+        Decay rate :math:`\rho_2 \in [0, 1)` of the second-moment average.
+    eps : float, default 1e-8
+        :math:`\epsilon > 0`, added outside the square root.
+
+    Returns
+    -------
+    Optimizer
+        State slots ``"m"`` (the slides' :math:`\mathbf{g}'`) and ``"r"``, the uncorrected averages.
+
+    Notes
+    -----
+    .. math::
+
+        \mathbf{m}_t = \rho_1 \mathbf{m}_{t-1} + (1 - \rho_1) \mathbf{g}_t, \quad
+        \mathbf{r}_t = \rho_2 \mathbf{r}_{t-1} + (1 - \rho_2)\, \mathbf{g}_t \odot \mathbf{g}_t,
+
+    .. math::
+
+        \hat{\mathbf{m}}_t = \frac{\mathbf{m}_t}{1 - \rho_1^t}, \quad
+        \hat{\mathbf{r}}_t = \frac{\mathbf{r}_t}{1 - \rho_2^t}, \quad
+        \theta_t = \theta_{t-1} - \eta_t \, \frac{\hat{\mathbf{m}}_t}{\epsilon + \sqrt{\hat{\mathbf{r}}_t}} .
+
+    Starting from :math:`\mathbf{m}_0 = \mathbf{r}_0 = \mathbf{0}`, the averages are weighted sums
+    whose weights add up to :math:`1 - \rho^t`; dividing by it makes them unbiased for a
+    constant gradient, and the first step is :math:`\eta\, \mathbf{g}_1 / (\epsilon + |\mathbf{g}_1|)`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> opt = adam(0.01)
+    >>> p, s = opt.step({"w": np.array([1.0, 1.0])}, {"w": np.array([50.0, -0.2])}, opt.init({"w": np.zeros(2)}))
+    >>> np.round(p["w"], 6).tolist()
+    [0.99, 1.01]
+    """
+    rho1 = _check_decay(rho1, "rho1")
+    rho2 = _check_decay(rho2, "rho2")
+    eps = _check_eps(eps)
+
+    def update(p, g, slots, lr_t, t):
+        m = rho1 * slots["m"] + (1.0 - rho1) * g
+        r = rho2 * slots["r"] + (1.0 - rho2) * (g * g)
+        m_hat = m / (1.0 - rho1 ** t)
+        r_hat = r / (1.0 - rho2 ** t)
+        return p - lr_t * m_hat / (eps + np.sqrt(r_hat)), {"m": m, "r": r}
+
+    return Optimizer("adam", lr, ("m", "r"), update, {"rho1": rho1, "rho2": rho2, "eps": eps})
+
+
 def linear_decay(lr0, lr_tau, tau):
     r"""The linear learning-rate decay of the lecture slides.
 
@@ -146,16 +441,25 @@ def linear_decay(lr0, lr_tau, tau):
     lr_tau : float
         Final rate :math:`\eta_\tau > 0`.
     tau : int
-        Number of steps of the decay.
+        Number of steps of the decay, :math:`\tau \ge 1`.
 
     Returns
     -------
     callable
         :math:`t \mapsto \eta_t = (1 - t/\tau)\,\eta_0 + (t/\tau)\,\eta_\tau` for :math:`t \le \tau`,
         and :math:`\eta_\tau` (a constant) for :math:`t > \tau`.
-    """
-    from ._validation import as_int
 
+    Notes
+    -----
+    The slides write "then :math:`\lambda = \lambda_0`" after step :math:`\tau`; the schedule is
+    continuous only if it stays at the final rate :math:`\eta_\tau`, which is what is implemented.
+
+    Examples
+    --------
+    >>> f = linear_decay(0.1, 0.01, 10)
+    >>> [round(f(t), 6) for t in (0, 5, 10, 20)]
+    [0.1, 0.055, 0.01, 0.01]
+    """
     lr0 = as_float(lr0, "lr0", minimum=0.0, strict_min=True)
     lr_tau = as_float(lr_tau, "lr_tau", minimum=0.0, strict_min=True)
     tau = as_int(tau, "tau", minimum=1)

@@ -64,6 +64,10 @@ def test_dict_parameters_name_the_worst_entry():
     bad["W1"][1, 0] += 0.05 * abs(bad["W1"][1, 0])
     res = check_gradient(f, bad, params)
     assert res.worst == "W1[1, 0]"
+    reordered = {"b1": g(params)["b1"], "W1": g(params)["W1"]}  # key order must not matter
+    assert check_gradient(f, reordered, params).max_rel_error < 1e-9
+    with pytest.raises(ValueError, match="grad must be a dict with the keys of x"):
+        check_gradient(f, {"W1": g(params)["W1"]}, params)
     num = numerical_gradient(f, params, method="complex")
     assert set(num) == {"W1", "b1"} and num["W1"].shape == (2, 2)
 

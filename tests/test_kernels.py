@@ -1,0 +1,249 @@
+"""coursepkg.kernels: random features, the arc-cosine kernel and kernel ridge regression."""
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from coursepkg.kernels import (ARCCOS_DEGREE, arccos_kernel, draw_weights, kernel_predict, kernel_ridge,
+                               random_feature_kernel, random_features, ridge)
+
+PAIRS_2D = [((1.0, 0.0), (0.0, 1.0)), ((1.0, 0.5), (2.0, -0.3)), ((0.3, -1.2), (-0.7, 0.4)),
+            ((2.0, 1.0), (-1.9, -1.1)), ((1.0, 1.0), (1.0, 1.0))]
+
+
+def expectation_2d(x, y, n):
+    """E_w[Theta(w.x) Theta(w.y) (w.x)^n (w.y)^n], w ~ N(0, I_2), by numerical integration in polar coordinates."""
+    from scipy.integrate import nquad
+    x, y = np.asarray(x), np.asarray(y)
+
+    def f(r, phi):
+        w = r * np.array([np.cos(phi), np.sin(phi)])
+        a, b = w @ x, w @ y
+        if a <= 0 or b <= 0:
+            return 0.0
+        return (a * b) ** n * np.exp(-r * r / 2) / (2 * np.pi) * r
+
+    # the integrand jumps where w.x = 0 or w.y = 0: tell quad where
+    kinks = [(np.arctan2(v[1], v[0]) + s) % (2 * np.pi) for v in (x, y) for s in (np.pi / 2, -np.pi / 2)]
+    val, _ = nquad(f, [[0, np.inf], [0, 2 * np.pi]], opts=[{"epsabs": 1e-12, "epsrel": 1e-11},
+                                                           {"points": kinks, "limit": 200, "epsabs": 1e-12,
+                                                            "epsrel": 1e-11}])
+    return val
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2])
+@pytest.mark.parametrize("x, y", PAIRS_2D)
+def test_closed_form_equals_twice_the_integral(x, y, degree):
+    k = arccos_kernel(np.array([x]), np.array([y]), degree)[0, 0]
+    np.testing.assert_allclose(k, 2 * expectation_2d(x, y, degree), rtol=1e-8, atol=1e-10)
+
+
+def test_closed_form_with_arccos_reference():
+    # an independent transcription of Cho & Saul's formulas, with theta = arccos(cos)
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((7, 4)), rng.standard_normal((5, 4))
+    nx, ny = np.linalg.norm(X, axis=1), np.linalg.norm(Y, axis=1)
+    t = np.arccos(np.clip(X @ Y.T / np.outer(nx, ny), -1, 1))
+    J = [np.pi - t, np.sin(t) + (np.pi - t) * np.cos(t),
+         3 * np.sin(t) * np.cos(t) + (np.pi - t) * (1 + 2 * np.cos(t) ** 2)]
+    for n in range(3):
+        np.testing.assert_allclose(arccos_kernel(X, Y, n), np.outer(nx ** n, ny ** n) * J[n] / np.pi,
+                                   rtol=1e-12, atol=1e-13)
+
+
+def test_special_angles():
+    x = np.array([[3.0, 0.0]])
+    same, orth, opp = np.array([[2.0, 0.0]]), np.array([[0.0, 2.0]]), np.array([[-2.0, 0.0]])
+    # theta = 0: J = (pi, pi, 3 pi); theta = pi/2: (pi/2, 1, pi/2); theta = pi: 0 for every degree
+    for n, (j0, j90) in enumerate([(np.pi, np.pi / 2), (np.pi, 1.0), (3 * np.pi, np.pi / 2)]):
+        s = 6.0 ** n / np.pi
+        np.testing.assert_allclose(arccos_kernel(x, same, n)[0, 0], s * j0, rtol=1e-15)
+        np.testing.assert_allclose(arccos_kernel(x, orth, n)[0, 0], s * j90, rtol=1e-15)
+        assert abs(arccos_kernel(x, opp, n)[0, 0]) < 1e-15 * max(1.0, s)
+
+
+def test_angle_accurate_for_nearly_parallel_inputs():
+    # theta = 1e-9: k_0 = 1 - theta / pi; arccos of the rounded cosine would be off by ~1e-8
+    theta = 1e-9
+    X, Y = np.array([[1.0, 0.0]]), np.array([[np.cos(theta), np.sin(theta)]])
+    np.testing.assert_allclose(1 - arccos_kernel(X, Y, 0)[0, 0], theta / np.pi, rtol=1e-6)
+    assert arccos_kernel(X, X, 0)[0, 0] == 1.0
+
+
+@given(st.integers(0, 10_000), st.integers(0, 2), st.floats(0.01, 100), st.floats(0.01, 100))
+def test_property_homogeneous_and_rotation_invariant(seed, n, a, b):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((4, 3)), rng.standard_normal((3, 3))
+    K = arccos_kernel(X, Y, n)
+    np.testing.assert_allclose(arccos_kernel(a * X, b * Y, n), (a * b) ** n * K, rtol=1e-10, atol=1e-12 * (a * b) ** n)
+    Q, _ = np.linalg.qr(rng.standard_normal((3, 3)))
+    np.testing.assert_allclose(arccos_kernel(X @ Q, Y @ Q, n), K, rtol=1e-10, atol=1e-12)
+
+
+@given(st.integers(0, 10_000), st.integers(0, 2), st.integers(1, 30), st.integers(1, 6))
+def test_property_kernel_matrix_symmetric_psd(seed, n, N, d):
+    X = np.random.default_rng(seed).standard_normal((N, d))
+    K = arccos_kernel(X, X, n)
+    assert np.array_equal(K, K.T)
+    assert np.linalg.eigvalsh(K).min() >= -1e-12 * max(1.0, np.abs(K).max())
+
+
+@pytest.mark.parametrize("activation", ["step", "relu", "relu_squared"])
+def test_random_features_unbiased_for_half_the_arccos_kernel(activation):
+    n = ARCCOS_DEGREE[activation]
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((4, 3))
+    m = 200_000
+    W, b = draw_weights(3, m, rng)
+    G = random_features(X, W, b, activation) * np.sqrt(m)  # (N, m): g(w_k . x_i)
+    exact = arccos_kernel(X, X, n) / 2
+    for i in range(4):
+        for j in range(i, 4):
+            terms = G[i] * G[j]
+            se = terms.std() / np.sqrt(m)
+            assert abs(terms.mean() - exact[i, j]) < 4 * se  # 4 standard errors
+
+
+def test_random_feature_error_shrinks_like_one_over_sqrt_m():
+    rng = np.random.default_rng(2)
+    X = np.array([[1.0, 0.5, -0.2], [0.3, -1.0, 0.8]])
+    exact = arccos_kernel(X, X, 1)[0, 1] / 2
+    ms = np.array([16, 64, 256, 1024, 4096])
+    R = 400
+    rms = np.array([np.sqrt(np.mean([(random_feature_kernel(X, X, m, rng)[0, 1] - exact) ** 2
+                                     for _ in range(R)])) for m in ms])
+    slope = np.polyfit(np.log(ms), np.log(rms), 1)[0]
+    # RMS of R = 400 runs has a relative standard error of about 1/sqrt(2R) ~ 4% (more with heavy tails),
+    # so the fitted slope over a factor 256 in m has a standard error near 0.015
+    assert abs(slope + 0.5) < 0.06
+    # and the constant: m * MSE -> Var[g(w.x) g(w.y)], estimated from one large draw
+    W, b = draw_weights(3, 400_000, rng)
+    G = random_features(X, W, b) * np.sqrt(400_000)
+    t = G[0] * G[1]
+    var = np.var(t)
+    kurtosis = np.mean((t - t.mean()) ** 4) / var ** 2  # about 43: the products are heavy-tailed
+    # the MSE over R runs has relative standard error sqrt((kurtosis of the m-average - 1) / R),
+    # and the m-average has kurtosis 3 + (kurtosis - 3) / m
+    se = np.sqrt((2 + (kurtosis - 3) / ms) / R)
+    assert np.all(np.abs(ms * rms ** 2 / var - 1) < 4 * se)
+
+
+def test_random_bias_is_an_extra_constant_input():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((3, 2))
+    s = 0.7
+    m = 400_000
+    W, b = draw_weights(2, m, rng, bias_std=s)
+    assert abs(b.std() / s - 1) < 5 / np.sqrt(2 * m)
+    G = random_features(X, W, b) * np.sqrt(m)
+    exact = arccos_kernel(np.column_stack([X, np.full(3, s)]), np.column_stack([X, np.full(3, s)]), 1) / 2
+    for i in range(3):
+        for j in range(3):
+            t = G[i] * G[j]
+            assert abs(t.mean() - exact[i, j]) < 4 * t.std() / np.sqrt(m)
+
+
+def test_random_features_shapes_activations_and_callable():
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((5, 3))
+    W, b = draw_weights(3, 7, rng, bias_std=1.0)
+    for name in ["step", "relu", "relu_squared", "sigmoid", "tanh"]:
+        Phi = random_features(X, W, b, name)
+        assert Phi.shape == (5, 7) and Phi.dtype == np.float64
+    np.testing.assert_allclose(random_features(X, W, b, np.cos), np.cos(X @ W.T + b) / np.sqrt(7), rtol=1e-15)
+    np.testing.assert_array_equal(random_features(X, W, b, "step"), (X @ W.T + b > 0) / np.sqrt(7))
+    K = random_feature_kernel(X, X, 50, rng, "tanh")
+    assert K.shape == (5, 5) and np.allclose(K, K.T) and np.linalg.eigvalsh(K).min() > -1e-12
+
+
+def test_draws_come_only_from_the_generator():
+    a = random_feature_kernel(np.eye(3), np.eye(3), 10, np.random.default_rng(5))
+    b = random_feature_kernel(np.eye(3), np.eye(3), 10, np.random.default_rng(5))
+    assert np.array_equal(a, b)
+
+
+def test_extreme_and_zero_inputs():
+    X = np.array([[1e4, -1e4], [0.0, 0.0], [-1e4, 3.0]])
+    for n in range(3):
+        K = arccos_kernel(X, X, n)
+        assert np.all(np.isfinite(K)) and np.all(K[1] == 0) and np.all(K[:, 1] == 0)
+        np.testing.assert_allclose(K[0, 0], [1, 2e8, 3 * 4e16][n], rtol=1e-12)
+    W, b = draw_weights(2, 5, np.random.default_rng(0))
+    assert np.all(np.isfinite(random_features(X, W, b, "sigmoid")))
+
+
+def test_kernel_ridge_matches_scikit_learn():
+    from sklearn.kernel_ridge import KernelRidge
+    rng = np.random.default_rng(6)
+    X, Xt = rng.standard_normal((30, 3)), rng.standard_normal((8, 3))
+    y = np.sin(X[:, 0]) + X[:, 1]
+    K, Kt = arccos_kernel(X, X, 1), arccos_kernel(Xt, X, 1)
+    alpha = kernel_ridge(K, y, 0.3)
+    ref = KernelRidge(alpha=0.3, kernel="precomputed").fit(K, y)
+    np.testing.assert_allclose(alpha, ref.dual_coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(kernel_predict(Kt, alpha), ref.predict(Kt), rtol=1e-10, atol=1e-12)
+    Y2 = np.column_stack([y, -y])
+    assert kernel_predict(Kt, kernel_ridge(K, Y2, 0.3)).shape == (8, 2)
+
+
+def test_primal_ridge_equals_dual_on_the_feature_kernel():
+    rng = np.random.default_rng(7)
+    X, Xt = rng.standard_normal((40, 2)), rng.standard_normal((9, 2))
+    y = X[:, 0] ** 2
+    W, b = draw_weights(2, 15, rng)
+    Phi, Phit = random_features(X, W, b), random_features(Xt, W, b)
+    v = ridge(Phi, y, 0.1)
+    np.testing.assert_allclose(Phit @ v, kernel_predict(Phit @ Phi.T, kernel_ridge(Phi @ Phi.T, y, 0.1)),
+                               rtol=1e-9, atol=1e-11)
+
+
+@pytest.mark.parametrize("N, m", [(40, 15), (15, 40), (20, 20)])
+def test_ridge_minimizes_the_penalized_least_squares(N, m):
+    # both branches (m <= N: m x m solve; m > N: N x N solve) satisfy the normal equations
+    rng = np.random.default_rng(8)
+    Phi, Y = rng.standard_normal((N, m)), rng.standard_normal((N, 2))
+    V = ridge(Phi, Y, 0.3)
+    assert V.shape == (m, 2)
+    np.testing.assert_allclose(Phi.T @ (Phi @ V - Y) + 0.3 * V, 0, atol=1e-10)
+
+
+def test_bad_input():
+    X = np.ones((3, 2))
+    with pytest.raises(ValueError, match="degree must be 0, 1 or 2, got 3"):
+        arccos_kernel(X, X, 3)
+    with pytest.raises(TypeError, match="degree must be the integer"):
+        arccos_kernel(X, X, 1.0)
+    with pytest.raises(ValueError, match="same number of features"):
+        arccos_kernel(X, np.ones((3, 4)))
+    with pytest.raises(ValueError, match="X must be 2-D"):
+        arccos_kernel(np.ones(2), X)
+    with pytest.raises(ValueError, match="Y must be finite"):
+        arccos_kernel(X, np.array([[np.inf, 0.0]]))
+    with pytest.raises(TypeError, match="X must be real"):
+        arccos_kernel(X + 1j, X)
+    with pytest.raises(ValueError, match="activation must be one of"):
+        random_features(X, np.ones((4, 2)), np.zeros(4), "softmax")
+    with pytest.raises(ValueError, match="W expects 3"):
+        random_features(X, np.ones((4, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match="b must have shape"):
+        random_features(X, np.ones((4, 2)), np.zeros(3))
+    with pytest.raises(ValueError, match="activation must act entrywise"):
+        random_features(X, np.ones((4, 2)), np.zeros(4), lambda z: z.sum(axis=1))
+    with pytest.raises(ValueError, match="m must be an integer >= 1"):
+        random_feature_kernel(X, X, 0, np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        random_feature_kernel(X, X, 5, 0)
+    with pytest.raises(ValueError, match="bias_std must be >= 0"):
+        draw_weights(2, 5, np.random.default_rng(0), bias_std=-1.0)
+    with pytest.raises(ValueError, match="K_train must be square"):
+        kernel_ridge(np.ones((3, 2)), np.ones(3), 1.0)
+    with pytest.raises(ValueError, match="K_train must be symmetric"):
+        kernel_ridge(np.array([[1.0, 2.0], [0.0, 1.0]]), np.ones(2), 1.0)
+    with pytest.raises(ValueError, match="lam must be > 0"):
+        kernel_ridge(np.eye(2), np.ones(2), 0.0)
+    with pytest.raises(ValueError, match="y must have one row per training sample"):
+        kernel_ridge(np.eye(2), np.ones(3), 1.0)
+    with pytest.raises(ValueError, match="alpha must have one row per training sample"):
+        kernel_predict(np.ones((4, 2)), np.ones(3))
+    with pytest.raises(ValueError, match="y must have one row per training sample"):
+        ridge(np.ones((4, 2)), np.ones(3), 1.0)

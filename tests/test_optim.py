@@ -1,0 +1,371 @@
+"""coursepkg.optim: first steps by hand, convergence, Nesterov's two forms, purity, shapes, bad input."""
+import copy
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from coursepkg import optim
+
+ALL = {
+    "sgd": lambda lr: optim.sgd(lr),
+    "momentum": lambda lr: optim.momentum(lr, alpha=0.9),
+    "nesterov": lambda lr: optim.nesterov(lr, alpha=0.9),
+    "adagrad": lambda lr: optim.adagrad(lr),
+    "rmsprop": lambda lr: optim.rmsprop(lr),
+    "adam": lambda lr: optim.adam(lr),
+}
+
+
+def run(opt, params, grad_fn, n_steps):
+    """Iterate opt for n_steps on a dict of parameters; grad_fn maps params -> grads."""
+    state = opt.init(params)
+    for _ in range(n_steps):
+        params, state = opt.step(params, grad_fn(params), state)
+    return params, state
+
+
+def one_key_steps(opt, x0, grads):
+    """Apply opt to {"w": x0} with the given sequence of gradients; return the iterates."""
+    p = {"w": np.asarray(x0, dtype=float)}
+    s = opt.init(p)
+    out = []
+    for g in grads:
+        p, s = opt.step(p, {"w": np.asarray(g, dtype=float)}, s)
+        out.append(p["w"].copy())
+    return out, s
+
+
+# ---------------------------------------------------------------- first steps by hand
+
+
+def test_sgd_first_steps_by_hand():
+    xs, s = one_key_steps(optim.sgd(0.1), [1.0, -2.0], [[2.0, 4.0], [-1.0, 0.5]])
+    # 1 - 0.1*2 = 0.8, -2 - 0.1*4 = -2.4; then 0.8 + 0.1 = 0.9, -2.4 - 0.05 = -2.45
+    np.testing.assert_allclose(xs[0], [0.8, -2.4], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(xs[1], [0.9, -2.45], rtol=0, atol=1e-15)
+    assert s["t"] == 2
+
+
+def test_momentum_first_steps_by_hand():
+    xs, s = one_key_steps(optim.momentum(0.1, alpha=0.5), [1.0], [[2.0], [2.0], [-4.0]])
+    # v = 2, x = 0.8; v = 0.5*2 + 2 = 3, x = 0.5; v = 1.5 - 4 = -2.5, x = 0.75
+    np.testing.assert_allclose(np.ravel(xs), [0.8, 0.5, 0.75], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(s["v"]["w"], [-2.5], rtol=0, atol=1e-15)
+
+
+def test_nesterov_first_steps_by_hand():
+    xs, s = one_key_steps(optim.nesterov(0.1, alpha=0.5), [1.0], [[2.0], [2.0], [-4.0]])
+    # v = 2, x = 1 - 0.1*(2 + 1) = 0.7; v = 3, x = 0.7 - 0.1*(2 + 1.5) = 0.35;
+    # v = -2.5, x = 0.35 - 0.1*(-4 - 1.25) = 0.875
+    np.testing.assert_allclose(np.ravel(xs), [0.7, 0.35, 0.875], rtol=0, atol=1e-15)
+    np.testing.assert_allclose(s["v"]["w"], [-2.5], rtol=0, atol=1e-15)
+
+
+def test_adagrad_first_steps_by_hand():
+    xs, s = one_key_steps(optim.adagrad(0.1, eps=0.5), [1.0], [[3.0], [4.0]])
+    # r = 9, x = 1 - 0.1*3/(0.5 + 3) = 1 - 0.3/3.5; r = 25, x -= 0.1*4/(0.5 + 5)
+    x1 = 1 - 0.3 / 3.5
+    x2 = x1 - 0.4 / 5.5
+    np.testing.assert_allclose(np.ravel(xs), [x1, x2], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s["r"]["w"], [25.0], rtol=0, atol=0)
+
+
+def test_rmsprop_first_steps_by_hand():
+    xs, s = one_key_steps(optim.rmsprop(0.1, rho=0.75, eps=0.5), [1.0], [[2.0], [4.0]])
+    # r = 0.25*4 = 1, x = 1 - 0.2/1.5; r = 0.75 + 0.25*16 = 4.75, x -= 0.4/(0.5 + sqrt(4.75))
+    x1 = 1 - 0.2 / 1.5
+    x2 = x1 - 0.4 / (0.5 + math.sqrt(4.75))
+    np.testing.assert_allclose(np.ravel(xs), [x1, x2], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s["r"]["w"], [4.75], rtol=1e-15, atol=0)
+
+
+def test_adam_first_steps_by_hand():
+    xs, s = one_key_steps(optim.adam(0.1, rho1=0.5, rho2=0.75, eps=0.5), [1.0], [[2.0], [4.0]])
+    # t=1: m = 1, r = 1, m_hat = 1/0.5 = 2, r_hat = 1/0.25 = 4, x = 1 - 0.1*2/(0.5 + 2)
+    # t=2: m = 0.5 + 2 = 2.5, r = 0.75 + 4 = 4.75, m_hat = 2.5/0.75, r_hat = 4.75/(1 - 0.5625)
+    x1 = 1 - 0.2 / 2.5
+    x2 = x1 - 0.1 * (2.5 / 0.75) / (0.5 + math.sqrt(4.75 / 0.4375))
+    np.testing.assert_allclose(np.ravel(xs), [x1, x2], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s["m"]["w"], [2.5], rtol=1e-15, atol=0)
+    np.testing.assert_allclose(s["r"]["w"], [4.75], rtol=1e-15, atol=0)
+
+
+def test_adam_first_step_is_lr_times_sign():
+    """With bias correction the first step is eta g / (eps + |g|), whatever rho1 and rho2."""
+    g = np.array([1e-3, -2.0, 5e3, 0.0])
+    for rho1, rho2 in [(0.9, 0.999), (0.5, 0.5), (0.0, 0.0)]:
+        xs, _ = one_key_steps(optim.adam(0.01, rho1=rho1, rho2=rho2, eps=1e-8), np.zeros(4), [g])
+        np.testing.assert_allclose(xs[0], -0.01 * g / (1e-8 + np.abs(g)), rtol=1e-12, atol=0)
+
+
+def test_special_cases_reduce_to_sgd():
+    rng = np.random.default_rng(0)
+    grads = rng.standard_normal((5, 3))
+    ref, _ = one_key_steps(optim.sgd(0.05), np.ones(3), grads)
+    for opt in (optim.momentum(0.05, alpha=0.0), optim.nesterov(0.05, alpha=0.0)):
+        xs, _ = one_key_steps(opt, np.ones(3), grads)
+        np.testing.assert_allclose(xs, ref, rtol=0, atol=1e-15)
+
+
+def test_schedule_is_evaluated_at_the_step_count():
+    seen = []
+
+    def lr(t):
+        seen.append(t)
+        return 0.1 / t
+
+    xs, s = one_key_steps(optim.sgd(lr), [0.0], [[1.0]] * 3)
+    assert seen == [1, 2, 3]
+    np.testing.assert_allclose(np.ravel(xs), [-0.1, -0.15, -0.1 - 0.05 - 0.1 / 3], rtol=1e-15)
+
+
+def test_linear_decay_values_and_constant_after_tau():
+    f = optim.linear_decay(0.1, 0.01, 10)
+    for t in range(0, 11):
+        assert f(t) == pytest.approx((1 - t / 10) * 0.1 + (t / 10) * 0.01, rel=1e-15)
+    # after tau the rate stays at lr_tau (the slides misprint lr0 here)
+    assert [f(t) for t in (11, 50, 10**6)] == [pytest.approx(0.01, rel=1e-15)] * 3
+    assert f(10) == pytest.approx(f(11), rel=1e-15)  # continuous at tau
+
+
+def test_linear_decay_drives_optimizer():
+    opt = optim.momentum(optim.linear_decay(0.2, 0.02, 4), alpha=0.5)
+    assert [opt.learning_rate(t) for t in (1, 4, 9)] == pytest.approx([0.155, 0.02, 0.02], rel=1e-12)
+    assert "linear_decay" in repr(opt)
+
+
+# ---------------------------------------------------------------- convergence
+
+
+def quadratic_problem(rng, n=5, cond=10.0):
+    Q, _ = np.linalg.qr(rng.standard_normal((n, n)))
+    A = Q @ np.diag(np.linspace(1.0, cond, n)) @ Q.T
+    b = rng.standard_normal(n)
+    return A, b, np.linalg.solve(A, b)
+
+
+# (optimizer, steps, tolerance on max |x - x*|): a condition number of 10, L = 10
+QUADRATIC_CASES = [
+    (optim.sgd(0.1), 300, 1e-10),
+    (optim.momentum(0.05, alpha=0.5), 300, 1e-10),
+    (optim.nesterov(0.05, alpha=0.5), 300, 1e-10),
+    (optim.adagrad(0.5), 2000, 1e-10),
+    (optim.rmsprop(optim.linear_decay(0.01, 1e-4, 1000)), 3000, 1e-4),
+    (optim.adam(optim.linear_decay(0.05, 1e-3, 1500)), 3000, 1e-10),
+]
+
+
+@pytest.mark.parametrize("opt,n_steps,tol", QUADRATIC_CASES, ids=lambda c: repr(c) if isinstance(c, optim.Optimizer) else None)
+def test_converges_on_quadratic(opt, n_steps, tol):
+    A, b, x_star = quadratic_problem(np.random.default_rng(3))
+    params, _ = run(opt, {"x": np.zeros(5)}, lambda p: {"x": A @ p["x"] - b}, n_steps)
+    assert np.max(np.abs(params["x"] - x_star)) < tol
+
+
+def rosenbrock_grad(p):
+    x, y = p["xy"]
+    return {"xy": np.array([-2.0 * (1.0 - x) - 400.0 * x * (y - x * x), 200.0 * (y - x * x)])}
+
+
+# from the classic start (-1.2, 1) to the minimum (1, 1)
+ROSENBROCK_CASES = [
+    (optim.sgd(1e-3), 20000, 1e-3),
+    (optim.momentum(1e-3, alpha=0.9), 5000, 1e-6),
+    (optim.nesterov(1e-3, alpha=0.9), 5000, 1e-6),
+    (optim.adagrad(0.3), 10000, 1e-2),
+    (optim.rmsprop(optim.linear_decay(1e-2, 1e-5, 4000)), 5000, 1e-2),
+    (optim.adam(0.02), 5000, 1e-6),
+]
+
+
+@pytest.mark.parametrize("opt,n_steps,tol", ROSENBROCK_CASES, ids=lambda c: repr(c) if isinstance(c, optim.Optimizer) else None)
+def test_converges_on_rosenbrock(opt, n_steps, tol):
+    params, _ = run(opt, {"xy": np.array([-1.2, 1.0])}, rosenbrock_grad, n_steps)
+    assert np.max(np.abs(params["xy"] - 1.0)) < tol
+
+
+def test_gd_stability_bound_on_quadratic():
+    """GD on 1/2 x^T A x converges iff eta < 2 / lambda_max."""
+    A, b, x_star = quadratic_problem(np.random.default_rng(4))
+    L = np.linalg.eigvalsh(A).max()
+    grad = lambda p: {"x": A @ p["x"] - b}  # noqa: E731
+    below, _ = run(optim.sgd(0.95 * 2 / L), {"x": np.zeros(5)}, grad, 2000)
+    above, _ = run(optim.sgd(1.05 * 2 / L), {"x": np.zeros(5)}, grad, 200)
+    assert np.max(np.abs(below["x"] - x_star)) < 1e-8
+    assert np.max(np.abs(above["x"] - x_star)) > 1e2
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.5, 0.9])
+def test_nesterov_equals_lookahead_form(alpha):
+    """The package's form tracks phi_t = theta_t - eta alpha v_t of the look-ahead recursion."""
+    rng = np.random.default_rng(5)
+    A, b, _ = quadratic_problem(rng, n=4)
+    eta = 0.05
+    theta = rng.standard_normal(4)
+    v = np.zeros(4)
+    params = {"x": theta.copy()}
+    opt = optim.nesterov(eta, alpha=alpha)
+    state = opt.init(params)
+    for _ in range(50):
+        g_look = A @ (theta - eta * alpha * v) - b  # gradient at the look-ahead point
+        v = alpha * v + g_look
+        theta = theta - eta * v
+        params, state = opt.step(params, {"x": A @ params["x"] - b}, state)
+        np.testing.assert_allclose(params["x"], theta - eta * alpha * v, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(state["v"]["x"], v, rtol=0, atol=1e-12)
+
+
+# ---------------------------------------------------------------- purity and shapes
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_step_is_pure(name):
+    rng = np.random.default_rng(6)
+    opt = ALL[name](0.1)
+    params = {"W1": rng.standard_normal((3, 2)), "b1": rng.standard_normal(3)}
+    state = opt.init(params)
+    params, state = opt.step(params, {k: rng.standard_normal(v.shape) for k, v in params.items()}, state)
+    grads = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+    copies = copy.deepcopy((params, grads, state))
+    new_params, new_state = opt.step(params, grads, state)
+    for before, after in zip(copies, (params, grads, state)):
+        assert before.keys() == after.keys()
+    for k in params:
+        np.testing.assert_array_equal(params[k], copies[0][k])
+        np.testing.assert_array_equal(grads[k], copies[1][k])
+        assert new_params[k] is not params[k]
+    assert state["t"] == copies[2]["t"] == new_state["t"] - 1
+    for slot in opt.slots:
+        for k in params:
+            np.testing.assert_array_equal(state[slot][k], copies[2][slot][k])
+            assert new_state[slot][k] is not state[slot][k]
+    # the same call again gives the same answer (no hidden state)
+    again, _ = opt.step(params, grads, state)
+    for k in params:
+        np.testing.assert_array_equal(again[k], new_params[k])
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+@given(shapes=st.lists(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4), min_size=1, max_size=3),
+       seed=st.integers(0, 2**32 - 1))
+def test_any_shapes_and_keys_are_independent(name, shapes, seed):
+    """Each array is updated entrywise and on its own: the result equals stepping one flat vector."""
+    rng = np.random.default_rng(seed)
+    opt = ALL[name](0.01)
+    params = {f"p{i}": rng.standard_normal(s) for i, s in enumerate(shapes)}
+    flat = {"all": np.concatenate([v.ravel() for v in params.values()])}
+    state, flat_state = opt.init(params), opt.init(flat)
+    for _ in range(3):
+        grads = {k: rng.standard_normal(v.shape) for k, v in params.items()}
+        params, state = opt.step(params, grads, state)
+        flat, flat_state = opt.step(flat, {"all": np.concatenate([g.ravel() for g in grads.values()])}, flat_state)
+        for k, v in params.items():
+            assert v.shape == grads[k].shape and v.dtype == np.float64
+    np.testing.assert_allclose(np.concatenate([v.ravel() for v in params.values()]), flat["all"], rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_extreme_and_zero_gradients_give_no_warnings(name):
+    opt = ALL[name](0.01)
+    p = {"w": np.array([0.0, 1e4, -1e4, 3.0])}
+    s = opt.init(p)
+    for g in ([1e4, -1e4, 0.0, 1e-300], [0.0, 0.0, 0.0, 0.0]):
+        p, s = opt.step(p, {"w": np.array(g)}, s)
+        assert np.all(np.isfinite(p["w"]))
+
+
+def test_integer_input_is_cast():
+    opt = optim.adam(0.5)
+    p, s = opt.step({"w": np.array([1, 2])}, {"w": np.array([3, -3])}, opt.init({"w": np.array([1, 2])}))
+    assert p["w"].dtype == np.float64
+    np.testing.assert_allclose(p["w"], [0.5, 2.5], rtol=1e-7)
+
+
+def test_repr_shows_hyper_parameters():
+    assert repr(optim.adam(0.01)) == "adam(lr=0.01, rho1=0.9, rho2=0.999, eps=1e-08)"
+    assert repr(optim.nesterov(0.1, alpha=0.8)) == "nesterov(lr=0.1, alpha=0.8)"
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_grads_missing_or_extra_key(name):
+    opt = ALL[name](0.1)
+    params = {"W1": np.ones((2, 2)), "b1": np.ones(2)}
+    state = opt.init(params)
+    with pytest.raises(ValueError, match=r"grads must have the keys of params; missing \['b1'\], unexpected \[\]"):
+        opt.step(params, {"W1": np.ones((2, 2))}, state)
+    with pytest.raises(ValueError, match=r"missing \[\], unexpected \['W2'\]"):
+        opt.step(params, {"W1": np.ones((2, 2)), "b1": np.ones(2), "W2": np.ones(1)}, state)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+def test_grads_with_wrong_shape(name):
+    opt = ALL[name](0.1)
+    params = {"W1": np.ones((2, 3))}
+    state = opt.init(params)
+    with pytest.raises(ValueError, match=r"grads\['W1'\] must have the shape of params\['W1'\] \(2, 3\), got \(3, 2\)"):
+        opt.step(params, {"W1": np.ones((3, 2))}, state)
+    with pytest.raises(ValueError, match=r"got \(1, 3\)"):  # no silent broadcasting
+        opt.step(params, {"W1": np.ones((1, 3))}, state)
+
+
+@pytest.mark.parametrize("name", sorted(ALL))
+@pytest.mark.parametrize("lr", [-0.1, 0.0])
+def test_nonpositive_learning_rate(name, lr):
+    with pytest.raises(ValueError, match=r"lr must be > 0.0, got"):
+        ALL[name](lr)
+
+
+def test_bad_learning_rate_type_and_schedule_value():
+    with pytest.raises(TypeError, match="lr must be a real number, got str"):
+        optim.sgd("0.1")
+    opt = optim.sgd(lambda t: -1.0)
+    with pytest.raises(ValueError, match=r"lr\(1\) must be >= 0.0, got -1.0"):
+        opt.step({"w": np.ones(1)}, {"w": np.ones(1)}, opt.init({"w": np.ones(1)}))
+
+
+@pytest.mark.parametrize("factory,arg,value,pattern", [
+    (optim.momentum, "alpha", 1.0, r"alpha must be < 1.0, got 1.0"),
+    (optim.nesterov, "alpha", -0.1, r"alpha must be >= 0.0, got -0.1"),
+    (optim.rmsprop, "rho", 1.5, r"rho must be < 1.0, got 1.5"),
+    (optim.adam, "rho1", 1.0, r"rho1 must be < 1.0"),
+    (optim.adam, "rho2", -1.0, r"rho2 must be >= 0.0"),
+    (optim.adagrad, "eps", 0.0, r"eps must be > 0.0, got 0.0"),
+    (optim.adam, "eps", -1e-8, r"eps must be > 0.0"),
+])
+def test_bad_hyper_parameters(factory, arg, value, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        factory(0.1, **{arg: value})
+
+
+def test_bad_params_grads_and_state():
+    opt = optim.momentum(0.1)
+    p = {"w": np.ones(2)}
+    s = opt.init(p)
+    with pytest.raises(TypeError, match="params must be a non-empty dict of arrays, got list"):
+        opt.init([np.ones(2)])
+    with pytest.raises(TypeError, match="params must be a non-empty dict"):
+        opt.init({})
+    with pytest.raises(ValueError, match=r"grads\['w'\] must be finite, got 1 NaN or infinite entry"):
+        opt.step(p, {"w": np.array([1.0, np.nan])}, s)
+    with pytest.raises(ValueError, match=r"state must come from momentum.init\(params\)"):
+        opt.step(p, {"w": np.ones(2)}, {"t": 0})
+    with pytest.raises(ValueError, match=r"state\['v'\] must have the keys of params \['w'\]"):
+        opt.step(p, {"w": np.ones(2)}, optim.momentum(0.1).init({"u": np.ones(2)}))
+    with pytest.raises(ValueError, match=r"state\['v'\]\['w'\] must have the shape of params\['w'\] \(2,\), got \(3,\)"):
+        opt.step(p, {"w": np.ones(2)}, opt.init({"w": np.ones(3)}))
+
+
+def test_bad_linear_decay():
+    with pytest.raises(ValueError, match="lr_tau must be > 0.0, got -0.01"):
+        optim.linear_decay(0.1, -0.01, 10)
+    with pytest.raises(ValueError, match="tau must be an integer >= 1, got 0"):
+        optim.linear_decay(0.1, 0.01, 0)
+    with pytest.raises(TypeError, match="tau must be an integer, got float"):
+        optim.linear_decay(0.1, 0.01, 10.0)
