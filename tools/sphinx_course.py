@@ -5,12 +5,18 @@
 - Removes duplicated inline scripts: sphinx-thebe registers its configuration
   script each time documents are read, and a repeated ``const`` declaration
   is a JavaScript error in the browser.
+- Adds the book's stylesheet, ``tools/static/course.css``.
 """
 from __future__ import annotations
 
+from pathlib import Path
 
-def _default_mode(app, config):
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _configure(app, config):
     config.html_context.setdefault("default_mode", "light")
+    config.html_static_path.append(str(STATIC))
 
 
 def _dedupe_scripts(app, pagename, templatename, context, doctree):
@@ -30,6 +36,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.connect("config-inited", _default_mode)
+    app.connect("config-inited", _configure)
+    app.add_css_file("course.css")
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after the handlers that add scripts
     return {"parallel_read_safe": True, "parallel_write_safe": True}
