@@ -72,8 +72,12 @@ def as_labels(y, name: str, n_classes: int | None = None, n_samples: int | None 
             raise ValueError(f"{name} must hold integer labels, got NaN or infinite values")
         if arr.size and not np.all(arr == np.round(arr)):
             raise ValueError(f"{name} must hold integer labels, got non-integer values such as {float(arr[arr != np.round(arr)].flat[0])!r}")
+        if arr.size and np.max(np.abs(arr)) > 2.0 ** 53:  # beyond this, floats are not exact integers
+            raise ValueError(f"{name} must hold integer labels of magnitude at most 2**53, got {float(np.max(np.abs(arr)))!r}")
         arr = arr.astype(np.int64)
     elif arr.dtype.kind in "iu":
+        if arr.dtype.kind == "u" and arr.size and int(arr.max()) > np.iinfo(np.int64).max:
+            raise ValueError(f"{name} must hold integer labels that fit in int64, got {int(arr.max())}")
         arr = arr.astype(np.int64, copy=False)
     else:
         raise TypeError(f"{name} must be an array of integer labels, got {_describe(y)}")

@@ -38,6 +38,13 @@ def identity(z):
     numpy.ndarray
         A copy of ``z`` as float64 (or complex128).
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Examples
     --------
     >>> identity([1, -2]).tolist()
@@ -48,6 +55,22 @@ def identity(z):
 
 def identity_prime(z):
     """Derivative of :func:`identity`: ones shaped like ``z``.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``z``, all ones (float64, or complex128 for complex ``z``).
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
 
     Examples
     --------
@@ -62,6 +85,19 @@ def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
     return np.exp(np.where(z.real >= 0, -z, z))
 
 
+def _log1p(w: np.ndarray) -> np.ndarray:
+    """log(1 + w), accurate for small |w| also for complex w (numpy's complex log1p is not).
+
+    For w = u + iv: log|1 + w| = log1p(2u + u^2 + v^2)/2 and arg(1 + w) = atan2(v, 1 + u);
+    the argument of log1p is formed without cancellation, so tiny u keeps its relative
+    accuracy (numpy returns 0 for the real part of log1p(1e-20 + 1e-40j)).
+    """
+    if w.dtype.kind != "c":
+        return np.log1p(w)
+    u, v = w.real, w.imag
+    return 0.5 * np.log1p(u * (2.0 + u) + v * v) + 1j * np.arctan2(v, 1.0 + u)
+
+
 def sigmoid(z):
     r"""The logistic sigmoid :math:`\sigma(z) = 1/(1 + e^{-z})`.
 
@@ -74,6 +110,13 @@ def sigmoid(z):
     -------
     numpy.ndarray
         Same shape as ``z``, values in (0, 1) for real input.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
 
     Notes
     -----
@@ -106,6 +149,13 @@ def sigmoid_prime(z):
     numpy.ndarray
         Same shape as ``z``; values in (0, 1/4] for real input.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Notes
     -----
     Computed as :math:`e^{-|z|}/(1 + e^{-|z|})^2` (branch on the real part),
@@ -137,6 +187,13 @@ def tanh(z):
     numpy.ndarray
         Same shape as ``z``; values in (-1, 1) for real input.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Notes
     -----
     Computed as :math:`\operatorname{sign}(z)(1 - e^{-2|z|})/(1 + e^{-2|z|})`
@@ -166,6 +223,13 @@ def tanh_prime(z):
     numpy.ndarray
         Same shape as ``z``; values in (0, 1] for real input.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Examples
     --------
     >>> float(tanh_prime(0.0))
@@ -188,6 +252,13 @@ def relu(z):
     numpy.ndarray
         Same shape as ``z``.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Examples
     --------
     >>> relu([-2.0, 0.0, 3.0]).tolist()
@@ -208,6 +279,13 @@ def relu_prime(z):
     -------
     numpy.ndarray
         Same shape as ``z``, entries 0.0 or 1.0.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
 
     Examples
     --------
@@ -266,6 +344,14 @@ def leaky_relu_prime(z, alpha=0.01):
     numpy.ndarray
         Same shape as ``z``.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity, or ``alpha`` is negative or not finite
+        (``TypeError`` if ``alpha`` is not a real number).
+
     Examples
     --------
     >>> leaky_relu_prime([-2.0, 3.0], alpha=0.1).tolist()
@@ -288,6 +374,13 @@ def absolute(z):
     numpy.ndarray
         Same shape as ``z``.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Examples
     --------
     >>> absolute([-2.0, 3.0]).tolist()
@@ -308,6 +401,13 @@ def absolute_prime(z):
     -------
     numpy.ndarray
         Same shape as ``z``, entries -1.0, 0.0 or 1.0.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
 
     Examples
     --------
@@ -331,6 +431,13 @@ def softplus(z):
     numpy.ndarray
         Same shape as ``z``; positive for real input.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
+
     Notes
     -----
     Computed as :math:`\max(z, 0) + \log(1 + e^{-|z|})`, which neither
@@ -344,7 +451,7 @@ def softplus(z):
     True
     """
     z = _z(z)
-    return np.where(z.real >= 0, z, 0.0) + np.log1p(_exp_neg_abs(z))
+    return np.where(z.real >= 0, z, 0.0) + _log1p(_exp_neg_abs(z))  # |e^{-|z|}| <= 1
 
 
 def softplus_prime(z):
@@ -358,6 +465,13 @@ def softplus_prime(z):
     -------
     numpy.ndarray
         Same shape as ``z``.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity.
 
     Examples
     --------
@@ -426,6 +540,14 @@ def smooth_relu_prime(z, alpha=1.0):
     -------
     numpy.ndarray
         Same shape as ``z``, values in (0, 1) for real input.
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is not numeric (strings, ``None``, object arrays).
+    ValueError
+        If ``z`` holds NaN or infinity, ``alpha`` is not positive and finite, or
+        :math:`\alpha z` overflows.
 
     Examples
     --------
@@ -590,6 +712,13 @@ def log_softmax(z, axis=-1):
     numpy.ndarray
         Same shape as ``z``; non-positive entries for real input.
 
+    Raises
+    ------
+    ValueError
+        If ``z`` is empty, 0-D or holds NaN or infinity, or ``axis`` is out of range.
+    TypeError
+        If ``z`` is not numeric or ``axis`` is not an integer.
+
     Notes
     -----
     Computed as :math:`(z - m) - \log\sum_k e^{z_k - m}` with :math:`m = \max_k z_k`, which keeps
@@ -620,6 +749,13 @@ def softmax(z, axis=-1):
     -------
     numpy.ndarray
         Same shape as ``z``; positive entries summing to one along ``axis``.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` is empty, 0-D or holds NaN or infinity, or ``axis`` is out of range.
+    TypeError
+        If ``z`` is not numeric or ``axis`` is not an integer.
 
     Notes
     -----

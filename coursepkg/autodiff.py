@@ -324,7 +324,10 @@ def value_and_grad(f: Callable, x) -> tuple[float, np.ndarray]:
     TypeError
         If ``x`` is not a real array or ``f`` does not return a Value or a number.
     ValueError
-        If ``x`` is not 1-D, is empty, or holds NaN or infinity.
+        If ``x`` is not 1-D, is empty, or holds NaN or infinity, or ``f`` returns a
+        NaN or infinite number.
+    OverflowError
+        If an operation inside ``f`` does not give a finite float64 (see :class:`Value`).
 
     Examples
     --------
@@ -341,8 +344,8 @@ def value_and_grad(f: Callable, x) -> tuple[float, np.ndarray]:
     if isinstance(out, np.ndarray) and out.dtype == object and out.size == 1:
         out = out.reshape(()).item()
     if not isinstance(out, Value):
-        if isinstance(out, numbers.Real) and not isinstance(out, bool):
-            return float(out), np.zeros(x.size)
+        if isinstance(out, numbers.Real) and not isinstance(out, (bool, np.bool_)):
+            return _real(out, "f(x)"), np.zeros(x.size)  # a constant: NaN and infinity refused as for a Value
         raise TypeError(f"f must return a Value (a scalar), got {_describe(out)}")
     out.backward()
     return out.data, np.array([leaf.grad for leaf in leaves], dtype=np.float64)

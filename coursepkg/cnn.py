@@ -22,10 +22,17 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import as_array, as_int
+from ._validation import _describe, as_array, as_int
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_output_shape", "maxpool_forward", "maxpool_backward",
            "avgpool_forward", "avgpool_backward", "flatten_forward", "flatten_backward"]
+
+
+def _check_cache(cache, size, forward):
+    """Check that ``cache`` is the tuple a forward function returned (no bare unpacking errors)."""
+    if not isinstance(cache, tuple) or len(cache) != size:
+        raise TypeError(f"cache must be the tuple returned by {forward}, got {_describe(cache)}")
+    return cache
 
 
 def _check_dout(dout, shape):
@@ -53,8 +60,13 @@ def conv2d_output_shape(input_shape, filter_shape, padding=0):
 
     Raises
     ------
+    TypeError
+        If an entry of a shape or ``padding`` is not an integer.
     ValueError
-        If a shape does not have 4 positive entries or ``padding`` is negative.
+        If a shape does not have 4 positive entries, ``padding`` is negative,
+        the channels of the input and the filters differ, or a kernel does not
+        fit inside the padded image (the conditions under which
+        :func:`conv2d_forward` raises).
 
     Examples
     --------
@@ -64,9 +76,15 @@ def conv2d_output_shape(input_shape, filter_shape, padding=0):
     for name, shape in (("input_shape", input_shape), ("filter_shape", filter_shape)):
         if not isinstance(shape, (tuple, list)) or len(shape) != 4:
             raise ValueError(f"{name} must be a tuple of 4 integers, got {shape!r}")
-    N, C, H, W = (as_int(d, "input_shape[i]", minimum=1) for d in input_shape)
-    F, _, kh, kw = (as_int(d, "filter_shape[i]", minimum=1) for d in filter_shape)
+    N, C, H, W = (as_int(d, f"input_shape[{i}]", minimum=1) for i, d in enumerate(input_shape))
+    F, C_w, kh, kw = (as_int(d, f"filter_shape[{i}]", minimum=1) for i, d in enumerate(filter_shape))
     padding = as_int(padding, "padding", minimum=0)
+    if C_w != C:
+        raise ValueError(f"filter_shape must have as many input channels as input_shape: {C} channels "
+                         f"in input_shape {tuple(input_shape)} but {C_w} in filter_shape {tuple(filter_shape)}")
+    if kh > H + 2 * padding or kw > W + 2 * padding:
+        raise ValueError(f"the kernels of filter_shape ({kh}x{kw}) must fit inside the padded images of "
+                         f"input_shape ({H + 2 * padding}x{W + 2 * padding}, padding={padding})")
     return (N, F, H + 2 * padding - kh + 1, W + 2 * padding - kw + 1)
 
 
@@ -168,8 +186,10 @@ def conv2d_backward(dout, cache):
 
     Raises
     ------
+    TypeError
+        If ``cache`` is not the tuple returned by :func:`conv2d_forward`.
     ValueError
-        If ``dout`` does not have the shape of the forward output.
+        If ``dout`` does not have the shape of the forward output, or is not finite.
 
     Notes
     -----
@@ -203,7 +223,7 @@ def conv2d_backward(dout, cache):
     (array([[ 8., 12.],
            [20., 24.]]), array([4.]))
     """
-    Xp, W, padding = cache
+    Xp, W, padding = _check_cache(cache, 3, "conv2d_forward")
     F, C, kh, kw = W.shape
     N, _, Hp, Wp = Xp.shape
     dout = _check_dout(dout, (N, F, Hp - kh + 1, Wp - kw + 1))
@@ -292,6 +312,13 @@ def maxpool_backward(dout, cache):
         ``dout`` routed to the position of each block's maximum (the first
         one in row-major order if there are ties), zero elsewhere.
 
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the tuple returned by the forward function.
+    ValueError
+        If ``dout`` does not have the shape of the forward output, or is not finite.
+
     Notes
     -----
     Inside a block the output equals the input at the maximizing position, so
@@ -306,7 +333,7 @@ def maxpool_backward(dout, cache):
     array([[0., 5.],
            [0., 0.]])
     """
-    idx, shape, size = cache
+    idx, shape, size = _check_cache(cache, 3, "maxpool_forward")
     dout = _check_dout(dout, idx.shape)
     blocks = np.zeros(idx.shape + (size * size,), dtype=dout.dtype)  # (N, C, Ho, Wo, s*s)
     np.put_along_axis(blocks, idx[..., None], dout[..., None], axis=-1)
@@ -363,6 +390,13 @@ def avgpool_backward(dout, cache):
     dX : numpy.ndarray, shape (N, C, H, W)
         Each entry of ``dout`` divided by :math:`s^2` and copied to its block.
 
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the tuple returned by the forward function.
+    ValueError
+        If ``dout`` does not have the shape of the forward output, or is not finite.
+
     Examples
     --------
     >>> import numpy as np
@@ -371,7 +405,7 @@ def avgpool_backward(dout, cache):
     array([[1., 1.],
            [1., 1.]])
     """
-    shape, size = cache
+    shape, size = _check_cache(cache, 2, "avgpool_forward")
     N, C, H, W = shape
     dout = _check_dout(dout, (N, C, H // size, W // size))
     blocks = np.broadcast_to(dout[..., None] / size**2, dout.shape + (size * size,))
@@ -396,7 +430,9 @@ def flatten_forward(X):
     Raises
     ------
     ValueError
-        If ``X`` has fewer than 2 dimensions.
+        If ``X`` has fewer than 2 dimensions, is empty or is not finite.
+    TypeError
+        If ``X`` is not numeric.
 
     Examples
     --------
@@ -404,8 +440,10 @@ def flatten_forward(X):
     >>> flatten_forward(np.zeros((2, 3, 4, 4)))[0].shape
     (2, 48)
     """
-    X = as_array(X, "X", ndim=(2, 3, 4, 5))
-    return X.reshape(X.shape[0], -1), (X.shape,)
+    X = as_array(X, "X")
+    if X.ndim < 2:
+        raise ValueError(f"X must be at least 2-D (N, ...), got an array of shape {X.shape} ({X.ndim}-D)")
+    return X.reshape(X.shape[0], -1).copy(), (X.shape,)  # a copy: the output never aliases the input
 
 
 def flatten_backward(dout, cache):
@@ -421,6 +459,13 @@ def flatten_backward(dout, cache):
     -------
     dX : numpy.ndarray, the input shape
 
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the tuple returned by the forward function.
+    ValueError
+        If ``dout`` does not have the shape of the forward output, or is not finite.
+
     Examples
     --------
     >>> import numpy as np
@@ -428,6 +473,6 @@ def flatten_backward(dout, cache):
     >>> flatten_backward(np.ones((2, 48)), cache).shape
     (2, 3, 4, 4)
     """
-    (shape,) = cache
+    (shape,) = _check_cache(cache, 1, "flatten_forward")
     dout = _check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
-    return dout.reshape(shape)
+    return dout.reshape(shape).copy()

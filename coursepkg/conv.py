@@ -207,8 +207,10 @@ def convolve2d(x, k, mode="valid"):
     Raises
     ------
     ValueError
-        If an input is not 2-D, or the kernel does not fit inside the image in
-        mode ``"valid"``.
+        If an input is not 2-D, empty or not finite, or the kernel does not fit
+        inside the image in mode ``"valid"``.
+    TypeError
+        If an input is not numeric or ``mode`` is not a string.
 
     Examples
     --------
@@ -241,8 +243,10 @@ def correlate2d(x, k, mode="valid"):
     Raises
     ------
     ValueError
-        If an input is not 2-D, or the kernel does not fit inside the image in
-        mode ``"valid"``.
+        If an input is not 2-D, empty or not finite, or the kernel does not fit
+        inside the image in mode ``"valid"``.
+    TypeError
+        If an input is not numeric or ``mode`` is not a string.
 
     Notes
     -----
@@ -316,7 +320,7 @@ class ConvolutionOperator:
     """
 
     def __init__(self, kernel, n, mode="full"):
-        self.kernel = as_array(kernel, "kernel", ndim=1, allow_complex=False)
+        self.kernel = as_array(kernel, "kernel", ndim=1, allow_complex=False).copy()  # never the caller's array
         self.n = as_int(n, "n", minimum=1)
         self.mode = as_choice(mode, "mode", MODES)
         M = self.kernel.shape[0]
@@ -347,6 +351,13 @@ class ConvolutionOperator:
         Returns
         -------
         numpy.ndarray, shape (m,)
+
+        Raises
+        ------
+        ValueError
+            If ``x`` is not 1-D of length n or not finite.
+        TypeError
+            If ``x`` is not numeric.
         """
         x = self._vector(x, "x", self.n)
         return convolve(self.kernel, x, self.mode)
@@ -363,6 +374,13 @@ class ConvolutionOperator:
         numpy.ndarray, shape (n,)
             A cross-correlation of the kernel with ``y`` embedded in the full
             output grid (see the class Notes).
+
+        Raises
+        ------
+        ValueError
+            If ``y`` is not 1-D of length m or not finite.
+        TypeError
+            If ``y`` is not numeric.
         """
         y = self._vector(y, "y", self.shape[0])
         full = np.zeros(self.n + self.kernel.shape[0] - 1, dtype=y.dtype)  # (n + M - 1,)
@@ -411,9 +429,12 @@ def dot_test(op, rng):
     Raises
     ------
     TypeError
-        If ``op`` lacks ``shape``, ``matvec`` or ``rmatvec``, or ``rng`` is not a Generator.
+        If ``op`` lacks ``shape``, ``matvec`` or ``rmatvec``, ``rng`` is not a
+        Generator, or ``matvec``/``rmatvec`` return complex or non-numeric values
+        (the test is for real operators).
     ValueError
-        If ``matvec``/``rmatvec`` return vectors of the wrong length.
+        If ``op.shape`` is not two positive integers, or ``matvec``/``rmatvec``
+        return vectors of the wrong length or non-finite values.
 
     Notes
     -----
@@ -433,11 +454,15 @@ def dot_test(op, rng):
         if not hasattr(op, attr):
             raise TypeError(f"op must have shape, matvec and rmatvec, got {_describe(op)} without {attr!r}")
     rng = as_rng(rng)
-    m, n = (as_int(d, "op.shape[i]", minimum=1) for d in op.shape)
+    shape = op.shape
+    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
+        raise ValueError(f"op.shape must be a tuple (m, n) of two integers, got {shape!r}")
+    m = as_int(shape[0], "op.shape[0]", minimum=1)
+    n = as_int(shape[1], "op.shape[1]", minimum=1)
     x = rng.standard_normal(n)  # (n,)
     y = rng.standard_normal(m)  # (m,)
-    Ax = np.asarray(op.matvec(x), dtype=np.float64).ravel()
-    ATy = np.asarray(op.rmatvec(y), dtype=np.float64).ravel()
+    Ax = as_array(op.matvec(x), "op.matvec(x)", allow_complex=False).ravel()
+    ATy = as_array(op.rmatvec(y), "op.rmatvec(y)", allow_complex=False).ravel()
     if Ax.shape != (m,) or ATy.shape != (n,):
         raise ValueError(f"op.matvec must return {m} and op.rmatvec {n} values, got {Ax.size} and {ATy.size}")
     scale = max(np.linalg.norm(Ax) * np.linalg.norm(y), np.linalg.norm(x) * np.linalg.norm(ATy))
@@ -460,8 +485,11 @@ def laplacian_kernel(h=1.0):
 
     Raises
     ------
+    TypeError
+        If ``h`` is not a real number.
     ValueError
-        If ``h`` is not positive and finite.
+        If ``h`` is not positive and finite, or so small that :math:`1/h^2`
+        overflows float64 (:math:`h \lesssim 1.5 \times 10^{-154}`).
 
     Notes
     -----
@@ -477,4 +505,8 @@ def laplacian_kernel(h=1.0):
     array([ 4., -8.,  4.])
     """
     h = as_float(h, "h", minimum=0.0, strict_min=True)
-    return np.array([1.0, -2.0, 1.0]) / h**2
+    with np.errstate(over="ignore", divide="ignore", under="ignore"):
+        kernel = np.array([1.0, -2.0, 1.0]) / h**2
+    if not np.all(np.isfinite(kernel)):
+        raise ValueError(f"h must be at least about 1.5e-154 so that 1/h**2 is a finite float64, got {h!r}")
+    return kernel

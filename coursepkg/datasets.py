@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_float, as_int, as_labels, as_rng
+from ._validation import as_array, as_float, as_int, as_labels, as_rng
 
 __all__ = ["xor", "load_digits", "stratified_split", "Split", "two_gaussians"]
 
@@ -60,16 +60,27 @@ def stratified_split(X, y, test_size=0.25, rng=None) -> Split:
     Returns
     -------
     Split
-        Rows of the two parts keep their original order (sorted indices).
+        Rows of the two parts keep their original order (sorted indices); ``X_*``
+        are float64 (integer input is cast).
 
     Raises
     ------
     ValueError
-        If a class has too few samples to land in both parts.
+        If ``X`` is not 2-D, empty or not finite, ``y`` does not hold one integer
+        label >= 0 per row, ``test_size`` is not in (0, 1), or a class has too few
+        samples to land in both parts.
+    TypeError
+        If ``X`` is not a real numeric array or ``rng`` is not a Generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = np.arange(16).reshape(8, 2), np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    >>> s = stratified_split(X, y, test_size=0.5, rng=np.random.default_rng(0))
+    >>> s.X_train.shape, s.X_test.dtype, np.bincount(s.y_test).tolist()
+    ((4, 2), dtype('float64'), [2, 2])
     """
-    X = np.asarray(X)
-    if X.ndim != 2:
-        raise ValueError(f"X must be 2-D (N, d), got shape {X.shape}")
+    X = as_array(X, "X", ndim=2, allow_complex=False)  # (N, d) float64, finite
     y = as_labels(y, "y", n_samples=X.shape[0])
     test_size = as_float(test_size, "test_size", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
     rng = np.random.default_rng(0) if rng is None else as_rng(rng)
@@ -102,6 +113,15 @@ def load_digits(test_size=0.25, seed=0) -> Split:
         ``X_*`` of shape (N, 64) with pixel intensities divided by 16, and
         ``y_*`` integer labels 0..9. With the defaults, 1,347 training and 450
         test samples.
+
+    Raises
+    ------
+    ValueError
+        If ``seed`` is negative or ``test_size`` is not in (0, 1).
+    TypeError
+        If ``seed`` is not an integer.
+    ImportError
+        If scikit-learn is not installed.
 
     Notes
     -----
@@ -137,6 +157,20 @@ def two_gaussians(n, rng, distance=2.0):
     X : numpy.ndarray, shape (2n, 2)
     y : numpy.ndarray of int64, shape (2n,)
         ``n`` zeros followed by ``n`` ones.
+
+    Raises
+    ------
+    ValueError
+        If ``n < 1`` or ``distance`` is negative or not finite.
+    TypeError
+        If ``n`` is not an integer or ``rng`` is not a Generator.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X, y = two_gaussians(3, np.random.default_rng(0))
+    >>> X.shape, y.tolist()
+    ((6, 2), [0, 0, 0, 1, 1, 1])
     """
     n = as_int(n, "n", minimum=1)
     rng = as_rng(rng)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_array, as_choice, as_float
+from ._validation import _describe, as_array, as_choice, as_float
 
 __all__ = ["numerical_gradient", "numerical_jacobian", "check_gradient", "GradientCheck",
            "default_step"]
@@ -35,6 +35,13 @@ def default_step(method: str) -> float:
         :math:`\epsilon^{1/3} \approx 6.1\times 10^{-6}` for central differences and
         :math:`10^{-20}` for the complex step, where :math:`\epsilon` is the float64
         machine epsilon.
+
+    Raises
+    ------
+    ValueError
+        If ``method`` is not one of the three names.
+    TypeError
+        If ``method`` is not a string.
 
     Notes
     -----
@@ -91,6 +98,14 @@ def _flatten(x, name: str):
     return arr.ravel(), rebuild, label
 
 
+def _analytic_part(value, name: str, shape: tuple, x_name: str = "x") -> np.ndarray:
+    """An analytic gradient (or one entry of a dict of them): real, and shaped exactly like x."""
+    arr = as_array(value, name, allow_complex=False, allow_empty=True, finite=False)
+    if arr.shape != shape:
+        raise ValueError(f"{name} must have the shape of {x_name} {shape}, got {arr.shape}")
+    return arr
+
+
 def _flat_values(value, name: str) -> np.ndarray:
     if isinstance(value, Mapping):
         return np.concatenate([np.asarray(value[k]).ravel() for k in value])
@@ -124,7 +139,7 @@ def numerical_jacobian(f: Callable, x, h: float | None = None, method: str = "ce
     ValueError
         If ``x`` is empty or not finite, ``h`` is not positive, or ``method`` is unknown.
     TypeError
-        If ``x`` is not numeric or is complex.
+        If ``x`` is not numeric or is complex, or ``f`` does not return numbers.
 
     Notes
     -----
@@ -143,6 +158,15 @@ def numerical_jacobian(f: Callable, x, h: float | None = None, method: str = "ce
     method = as_choice(method, "method", METHODS)
     x = as_array(x, "x", allow_complex=False)
     h = default_step(method) if h is None else as_float(h, "h", minimum=0.0, strict_min=True)
+    user_f = f
+
+    def f(v):
+        result = user_f(v)
+        value = np.asarray(result)
+        if value.dtype.kind not in "biufc":
+            raise TypeError(f"f must return a number or an array of numbers, got {_describe(result)}")
+        return value
+
     flat = x.ravel()
     steps = h * np.maximum(1.0, np.abs(flat))
     columns = []
@@ -193,6 +217,8 @@ def numerical_gradient(f: Callable, x, h: float | None = None, method: str = "ce
     ------
     ValueError
         If ``f`` does not return a scalar, or for the reasons of :func:`numerical_jacobian`.
+    TypeError
+        If ``f`` does not return a number, or ``x`` is complex or not numeric.
 
     Examples
     --------
@@ -206,7 +232,10 @@ def numerical_gradient(f: Callable, x, h: float | None = None, method: str = "ce
         as_array(flat, "x", allow_complex=False)
 
     def g(v):
-        value = np.asarray(f(rebuild(v)))
+        result = f(rebuild(v))
+        value = np.asarray(result)
+        if value.dtype.kind not in "biufc":
+            raise TypeError(f"f must return a number, got {_describe(result)}")
         if value.ndim != 0 and value.size != 1:
             raise ValueError(f"f must return a scalar, got an array of shape {value.shape}")
         return value.reshape(())
@@ -278,13 +307,18 @@ def check_gradient(f: Callable, grad, x, method: str = "central", h: float | Non
     Raises
     ------
     ValueError
-        If the analytic gradient does not have the shape of ``x``.
+        If the analytic gradient (or, for a dict, one of its entries) does not have the
+        shape of ``x``, a dict gradient does not have the keys of ``x``, ``x`` is empty
+        or not finite, ``h`` is not positive, ``floor`` is negative or ``method`` is unknown.
+    TypeError
+        If ``x`` or the analytic gradient is complex or not numeric.
 
     Notes
     -----
     The relative error of entry :math:`k` is
     :math:`|a_k - n_k| / \max(|a_k|, |n_k|, \tau)` with :math:`a` the analytic and
-    :math:`n` the numerical gradient and :math:`\tau` the floor above. Typical
+    :math:`n` the numerical gradient and :math:`\tau` the floor above; an entry where
+    either derivative is NaN or infinite has error :math:`\infty`. Typical
     values for a correct gradient of a smooth function scaled near one:
     :math:`10^{-10}` or better (central), :math:`10^{-7}` (forward), and
     :math:`10^{-14}` (complex step). A gradient with a 1% error scores about
@@ -297,22 +331,27 @@ def check_gradient(f: Callable, grad, x, method: str = "central", h: float | Non
     >>> res.max_rel_error < 1e-9
     True
     """
+    method = as_choice(method, "method", METHODS)
+    h = None if h is None else as_float(h, "h", minimum=0.0, strict_min=True)
+    floor = as_float(floor, "floor", minimum=0.0)
     flat_x, _, label = _flatten(x, "x")
+    as_array(flat_x, "x", allow_complex=False)
     analytic = grad(x) if callable(grad) else grad
     if isinstance(x, Mapping):
         if not isinstance(analytic, Mapping) or set(analytic) != set(x):
             got = sorted(map(str, analytic)) if isinstance(analytic, Mapping) else type(analytic).__name__
             raise ValueError(f"grad must be a dict with the keys of x {sorted(map(str, x))}, got {got}")
-        analytic = {k: analytic[k] for k in x}  # compare entry by entry in the order of x
-    a = _flat_values(analytic, "grad").astype(np.float64)
-    if a.shape != flat_x.shape:
-        raise ValueError(f"grad must have one entry per entry of x ({flat_x.size}), got {a.size}")
+        parts = {k: _analytic_part(analytic[k], f"grad[{k!r}]", np.shape(x[k]), f"x[{k!r}]") for k in x}
+        a = np.concatenate([parts[k].ravel() for k in x])  # entry by entry in the order of x
+    else:
+        a = _analytic_part(analytic, "grad", np.shape(x)).ravel()
     n = _flat_values(numerical_gradient(f, x, h=h, method=method), "numeric")
-    floor = as_float(floor, "floor", minimum=0.0)
     scale = np.maximum(np.abs(a), np.abs(n))
-    denom = np.maximum(scale, floor * scale.max())
+    finite = np.isfinite(scale)
+    denom = np.maximum(scale, floor * (scale[finite].max() if finite.any() else 0.0))
     err = np.zeros_like(a)
-    nz = denom > 0
+    nz = finite & (denom > 0)
     err[nz] = np.abs(a[nz] - n[nz]) / denom[nz]
+    err[~finite] = np.inf  # a NaN or infinite derivative (analytic or numerical) never passes
     k = int(np.argmax(err))
     return GradientCheck(float(err[k]), label(k), float(a[k]), float(n[k]), method)

@@ -66,12 +66,20 @@ def xavier_uniform(n_out, n_in, rng):
     Parameters
     ----------
     n_out : int
+        Units of the layer, :math:`n_l \ge 1`.
     n_in : int
+        Units of the previous layer, :math:`n_{l-1} \ge 1`.
     rng : numpy.random.Generator
+        The only source of randomness.
 
     Returns
     -------
     numpy.ndarray, shape (n_out, n_in)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-integer or non-positive sizes, or an ``rng`` that is not a Generator.
 
     Notes
     -----
@@ -96,12 +104,20 @@ def he_normal(n_out, n_in, rng):
     Parameters
     ----------
     n_out : int
+        Units of the layer, :math:`n_l \ge 1`.
     n_in : int
+        Units of the previous layer, :math:`n_{l-1} \ge 1`.
     rng : numpy.random.Generator
+        The only source of randomness.
 
     Returns
     -------
     numpy.ndarray, shape (n_out, n_in)
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-integer or non-positive sizes, or an ``rng`` that is not a Generator.
 
     Notes
     -----

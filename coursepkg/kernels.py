@@ -75,6 +75,14 @@ def draw_weights(n_in: int, m: int, rng: np.random.Generator, bias_std: float = 
     b : numpy.ndarray, shape (m,)
         Independent :math:`\mathcal{N}(0, s^2)` entries (zeros when :math:`s = 0`).
 
+    Raises
+    ------
+    TypeError
+        If ``n_in`` or ``m`` is not an integer, ``rng`` is not a Generator or
+        ``bias_std`` is not a real number.
+    ValueError
+        If ``n_in < 1``, ``m < 1`` or ``bias_std`` is negative or not finite.
+
     Notes
     -----
     With a bias, :math:`\mathbf{w}^\top\mathbf{x} + b = [\mathbf{w}; b/s]^\top [\mathbf{x}; s]` and
@@ -121,7 +129,11 @@ def random_features(X, W, b, activation="relu"):
     Raises
     ------
     ValueError
-        If the shapes do not fit together or an input is not finite.
+        If the shapes do not fit together, an input is not finite, or the
+        activation returns an array of another shape or non-finite values.
+    TypeError
+        If an input is not real and numeric, ``activation`` is neither a known
+        name nor callable, or it returns complex or non-numeric values.
 
     Examples
     --------
@@ -139,7 +151,7 @@ def random_features(X, W, b, activation="relu"):
     if b.shape[0] != W.shape[0]:
         raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")
     Z = X @ W.T + b  # (N, m)
-    Phi = np.asarray(g(Z), dtype=np.float64)  # (N, m)
+    Phi = as_array(g(Z), "activation(X @ W.T + b)", allow_complex=False, allow_empty=True)  # (N, m)
     if Phi.shape != Z.shape:
         raise ValueError(f"activation must act entrywise (output of shape {Z.shape}), got shape {Phi.shape}")
     return Phi / np.sqrt(W.shape[0])
@@ -166,6 +178,12 @@ def random_feature_kernel(X, Y, m: int, rng: np.random.Generator, activation="re
         :math:`\Phi(\mathbf{X})\Phi(\mathbf{Y})^\top` with one draw of
         :math:`(\mathbf{W}, \mathbf{b})` shared by ``X`` and ``Y``.
 
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`draw_weights` and :func:`random_features`, and if ``X`` and
+        ``Y`` differ in their number of columns.
+
     Notes
     -----
     Each entry is an average of :math:`m` independent terms with mean
@@ -190,14 +208,33 @@ def random_feature_kernel(X, Y, m: int, rng: np.random.Generator, activation="re
     return random_features(X, W, b, activation) @ random_features(Y, W, b, activation).T
 
 
-def _angles(X, Y, nx, ny):
-    """theta[i, j] = angle between X[i] and Y[j], accurate also for nearly (anti)parallel pairs."""
-    U = X / np.where(nx > 0, nx, 1.0)[:, None]  # (N, d), zero rows stay zero
-    V = Y / np.where(ny > 0, ny, 1.0)[:, None]  # (M, d)
-    theta = np.empty((X.shape[0], Y.shape[0]))
+def _unit_rows(X):
+    """Row norms and unit rows (zero rows stay zero), without underflow or overflow in the sum of squares.
+
+    A row of norm below 1e-150 or above 1e150 is rescaled by its largest entry
+    first, so that 1e-200 has norm 1e-200, not 0, and the direction of every
+    row is exact (the norm itself overflows only if it exceeds the float range).
+    """
+    with np.errstate(over="ignore"):
+        norms = np.linalg.norm(X, axis=1)  # (N,)
+        U = X / np.where(norms > 0, norms, 1.0)[:, None]  # (N, d)
+    tiny = (norms < 1e-150) | (norms > 1e150)  # the sum of squares has under- or overflowed
+    if np.any(tiny):
+        scale = np.abs(X[tiny]).max(axis=1)  # (r,)
+        S = X[tiny] / np.where(scale > 0, scale, 1.0)[:, None]  # (r, d), largest entry +-1 (or all zero)
+        n_s = np.linalg.norm(S, axis=1)  # (r,), in [1, sqrt(d)] or 0
+        with np.errstate(over="ignore"):
+            norms[tiny] = scale * n_s  # inf only when the norm itself exceeds the float range
+        U[tiny] = S / np.where(n_s > 0, n_s, 1.0)[:, None]
+    return norms, U
+
+
+def _angles(U, V):
+    """theta[i, j] = angle between the unit rows U[i] and V[j], accurate also for nearly (anti)parallel pairs."""
+    theta = np.empty((U.shape[0], V.shape[0]))
     # theta = 2 atan2(|u - v|, |u + v|) is accurate to rounding for every angle, unlike arccos(u.v)
-    rows = max(1, int(2_000_000 // max(1, Y.shape[0] * X.shape[1])))
-    for start in range(0, X.shape[0], rows):
+    rows = max(1, int(2_000_000 // max(1, V.shape[0] * U.shape[1])))
+    for start in range(0, U.shape[0], rows):
         Uc = U[start:start + rows, None, :]  # (r, 1, d)
         theta[start:start + rows] = 2.0 * np.arctan2(np.linalg.norm(Uc - V, axis=2),
                                                      np.linalg.norm(Uc + V, axis=2))
@@ -224,6 +261,8 @@ def arccos_kernel(X, Y, degree: int = 1):
     ValueError
         If ``degree`` is not 0, 1 or 2, the inputs are not 2-D with the same
         number of columns, or not finite.
+    TypeError
+        If ``degree`` is not an integer or an input is not real and numeric.
 
     Notes
     -----
@@ -260,9 +299,9 @@ def arccos_kernel(X, Y, degree: int = 1):
         raise TypeError(f"degree must be the integer 0, 1 or 2, got {_describe(degree)}")
     if degree not in (0, 1, 2):
         raise ValueError(f"degree must be 0, 1 or 2, got {degree}")
-    nx = np.linalg.norm(X, axis=1)  # (N,)
-    ny = np.linalg.norm(Y, axis=1)  # (M,)
-    theta = _angles(X, Y, nx, ny)  # (N, M)
+    nx, U = _unit_rows(X)  # (N,), (N, d)
+    ny, V = _unit_rows(Y)  # (M,), (M, d)
+    theta = _angles(U, V)  # (N, M)
     c, s = np.cos(theta), np.sin(theta)
     if degree == 0:
         J = np.pi - theta
@@ -270,7 +309,10 @@ def arccos_kernel(X, Y, degree: int = 1):
         J = s + (np.pi - theta) * c
     else:
         J = 3.0 * s * c + (np.pi - theta) * (1.0 + 2.0 * c ** 2)
-    K = np.outer(nx ** degree, ny ** degree) * J / np.pi
+    if degree == 0:  # scale-invariant: finite for every finite input, however large
+        K = np.outer(np.ones_like(nx), np.ones_like(ny)) * J / np.pi
+    else:
+        K = np.outer(nx ** degree, ny ** degree) * J / np.pi
     # a zero input has no angle; the expectation (with Theta(0) = 0) is 0 for every degree
     return np.where(np.outer(nx > 0, ny > 0), K, 0.0)
 
@@ -303,7 +345,11 @@ def kernel_ridge(K_train, y, lam: float):
     ------
     ValueError
         If ``K_train`` is not square and symmetric, ``y`` has the wrong number of
-        rows, or ``lam <= 0``.
+        rows, ``lam <= 0``, an input is not finite, or
+        :math:`\mathbf{K} + \lambda\mathbf{I}` is singular (``K_train`` not
+        positive semi-definite).
+    TypeError
+        If an input is not real and numeric or ``lam`` is not a real number.
 
     Notes
     -----
@@ -327,7 +373,12 @@ def kernel_ridge(K_train, y, lam: float):
                          f"got max |K - K.T| = {float(np.abs(K - K.T).max()):.3g}")
     y = _targets(y, K.shape[0])
     lam = as_float(lam, "lam", minimum=0.0, strict_min=True)
-    return np.linalg.solve(K + lam * np.eye(K.shape[0]), y)
+    try:
+        return np.linalg.solve(K + lam * np.eye(K.shape[0]), y)
+    except np.linalg.LinAlgError:
+        raise ValueError(f"K_train + lam * I is singular (lam = {lam}): K_train must be positive "
+                         f"semi-definite, a kernel matrix of the training inputs, and here has the "
+                         f"eigenvalue -lam") from None
 
 
 def kernel_predict(K_test_train, alpha):
@@ -343,6 +394,14 @@ def kernel_predict(K_test_train, alpha):
     Returns
     -------
     numpy.ndarray, shape (M,) or (M, k)
+
+    Raises
+    ------
+    TypeError
+        If an input is not real and numeric.
+    ValueError
+        If ``K_test_train`` is not 2-D, ``alpha`` is not 1-D or 2-D with one row
+        per column of ``K_test_train``, or an input is not finite.
 
     Examples
     --------
@@ -374,6 +433,14 @@ def ridge(Phi, y, lam: float):
     numpy.ndarray, shape (m,) or (m, k)
         :math:`\mathbf{v} = (\Phi^\top\Phi + \lambda\mathbf{I})^{-1}\Phi^\top\mathbf{y}`, the minimizer
         of :math:`\|\Phi\mathbf{v} - \mathbf{y}\|^2 + \lambda\|\mathbf{v}\|^2`; predict with ``Phi_test @ v``.
+
+    Raises
+    ------
+    TypeError
+        If an input is not real and numeric or ``lam`` is not a real number.
+    ValueError
+        If ``Phi`` is not 2-D, ``y`` does not have one row per row of ``Phi``,
+        ``lam <= 0`` or an input is not finite.
 
     Notes
     -----

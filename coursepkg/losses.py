@@ -116,6 +116,11 @@ def quadratic_grad(a, y):
     numpy.ndarray
         Same shape as ``a``.
 
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`quadratic`.
+
     Examples
     --------
     >>> quadratic_grad([1.0, 2.0], [0.0, 0.0]).tolist()
@@ -171,6 +176,11 @@ def absolute_error_grad(a, y):
     numpy.ndarray
         Same shape as ``a``.
 
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`absolute_error`.
+
     Examples
     --------
     >>> absolute_error_grad([1.0, -2.0, 0.0], [0.0, 0.0, 0.0]).tolist()
@@ -189,10 +199,10 @@ def _probabilities(p, name="p", ndim=(1, 2)):
     return p
 
 
-def _binary_targets(y, shape):
+def _binary_targets(y, shape, pred_name="p"):
     y = as_array(y, "y", ndim=(1, 2), allow_complex=False)
     if y.shape != shape:
-        raise ValueError(f"p and y must have the same shape, got {shape} and {y.shape}")
+        raise ValueError(f"{pred_name} and y must have the same shape, got {shape} and {y.shape}")
     if np.any(y < 0) or np.any(y > 1):
         raise ValueError(f"y must hold targets in [0, 1], got values from {y.min():.6g} to {y.max():.6g}")
     return y
@@ -254,7 +264,13 @@ def binary_cross_entropy_grad(p, y):
     -------
     numpy.ndarray
         Same shape as ``p``. Infinite where :math:`p \in \{0, 1\}` and
-        :math:`p \ne y`; zero where :math:`p = y \in \{0, 1\}`.
+        :math:`p \ne y` (and where the true value exceeds the float64 range, for
+        subnormal :math:`p` or :math:`1 - p`); zero where :math:`p = y \in \{0, 1\}`.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`binary_cross_entropy`.
 
     Examples
     --------
@@ -266,7 +282,8 @@ def binary_cross_entropy_grad(p, y):
     num, den = p - y, p * (1.0 - p)
     out = np.zeros_like(p)
     ok = den.real > 0
-    out[ok] = num[ok] / den[ok]
+    with np.errstate(over="ignore"):  # subnormal p (e.g. sigmoid(-740)): the true value exceeds float64, inf
+        out[ok] = num[ok] / den[ok]
     bad = ~ok & (num.real != 0)
     out[bad] = np.copysign(np.inf, num[bad].real)
     return out / p.shape[0]
@@ -305,7 +322,7 @@ def binary_cross_entropy_with_logits(z, y):
     0.0
     """
     z = as_array(z, "z", ndim=(1, 2))
-    y = _binary_targets(y, z.shape)
+    y = _binary_targets(y, z.shape, "z")
     return np.mean(_sum_units(act.softplus(z) - y * z))
 
 
@@ -322,13 +339,18 @@ def binary_cross_entropy_with_logits_grad(z, y):
     numpy.ndarray
         Same shape as ``z``; every entry in [-1/N, 1/N].
 
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`binary_cross_entropy_with_logits`.
+
     Examples
     --------
     >>> binary_cross_entropy_with_logits_grad([0.0, 0.0], [1.0, 0.0]).tolist()
     [-0.25, 0.25]
     """
     z = as_array(z, "z", ndim=(1, 2))
-    y = _binary_targets(y, z.shape)
+    y = _binary_targets(y, z.shape, "z")
     return (act.sigmoid(z) - y) / z.shape[0]
 
 
@@ -387,6 +409,13 @@ def cross_entropy_grad(p, labels):
     Returns
     -------
     numpy.ndarray, shape (N, K)
+        ``-inf`` where the true class has probability 0 (or one so small that
+        :math:`1/(N p)` exceeds the float64 range).
+
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`cross_entropy`.
 
     Examples
     --------
@@ -397,7 +426,7 @@ def cross_entropy_grad(p, labels):
     _probabilities(p)
     out = np.zeros_like(p)
     rows = np.arange(p.shape[0])
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", over="ignore"):  # p = 0 or subnormal: -inf, without a warning
         out[rows, labels] = -1.0 / (p.shape[0] * p[rows, labels])
     return out
 
@@ -445,6 +474,11 @@ def softmax_cross_entropy_grad(z, labels):
     -------
     numpy.ndarray, shape (N, K)
         Each row sums to zero.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For the same inputs as :func:`softmax_cross_entropy`.
 
     Examples
     --------

@@ -52,6 +52,13 @@ def count_parameters(sizes: Sequence[int]) -> int:
         :math:`\sum_{l=1}^{L} n_l (n_{l-1} + 1)`: layer :math:`l` has an
         :math:`n_l \times n_{l-1}` weight matrix and :math:`n_l` biases.
 
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of integers.
+    ValueError
+        If it has fewer than two entries or a width is below 1.
+
     Examples
     --------
     >>> count_parameters([64, 100, 10])
@@ -88,7 +95,16 @@ def linear_forward(A_prev, W, b):
     Raises
     ------
     ValueError
-        If the shapes do not fit together.
+        If the shapes do not fit together, or an entry is not finite.
+    TypeError
+        If an argument is not a numeric array.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0], [0.0, -1.0], [1.0, 1.0]]), np.zeros(3))
+    >>> Z.tolist()
+    [[1.0, -2.0, 3.0]]
     """
     A_prev = as_array(A_prev, "A_prev", ndim=2)
     W = as_array(W, "W", ndim=2)
@@ -120,7 +136,24 @@ def linear_backward(dZ, cache):
         :math:`\mathbf{dZ}^\top \mathbf{A}_{\text{prev}}` (summed over the batch).
     db : numpy.ndarray, shape (n_out,)
         Column sums of :math:`\mathbf{dZ}`.
+
+    Raises
+    ------
+    ValueError
+        If ``dZ`` is not 2-D of shape (N, n_out) or not finite.
+    TypeError
+        If ``cache`` is not the tuple returned by :func:`linear_forward`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Z, cache = linear_forward(np.ones((4, 2)), np.ones((3, 2)), np.zeros(3))
+    >>> dA_prev, dW, db = linear_backward(np.ones((4, 3)), cache)
+    >>> dA_prev.shape, dW.tolist()[0], db.tolist()
+    ((4, 2), [4.0, 4.0], [4.0, 4.0, 4.0])
     """
+    if not (isinstance(cache, tuple) and len(cache) == 2 and all(isinstance(c, np.ndarray) for c in cache)):
+        raise TypeError(f"cache must be the (A_prev, W) tuple returned by linear_forward, got {_describe(cache)}")
     A_prev, W = cache
     dZ = as_array(dZ, "dZ", ndim=2)
     if dZ.shape != (A_prev.shape[0], W.shape[0]):
@@ -154,6 +187,12 @@ def activation_forward(Z, name: str, alpha: float = 1.0):
     A : numpy.ndarray, shape (N, n)
     cache : tuple
         ``(Z, A, name, alpha)``.
+
+    Raises
+    ------
+    ValueError
+        If ``Z`` is not 2-D or not finite, ``name`` is unknown, or ``alpha`` is not
+        positive (``"smooth_relu"``).
     """
     Z = as_array(Z, "Z", ndim=2)
     choices = tuple(act.HIDDEN) + ("softmax",)
@@ -182,7 +221,19 @@ def activation_backward(dA, cache):
     Returns
     -------
     numpy.ndarray, shape (N, n)
+        :math:`\partial c / \partial \mathbf{Z}`.
+
+    Raises
+    ------
+    ValueError
+        If ``dA`` does not have the shape of ``Z`` or is not finite.
+    TypeError
+        If ``cache`` is not the tuple returned by :func:`activation_forward`.
     """
+    if not (isinstance(cache, tuple) and len(cache) == 4 and isinstance(cache[0], np.ndarray)
+            and isinstance(cache[1], np.ndarray) and isinstance(cache[2], str)):
+        raise TypeError(f"cache must be the (Z, A, name, alpha) tuple returned by activation_forward, "
+                        f"got {_describe(cache)}")
     Z, A, name, alpha = cache
     dA = as_array(dA, "dA", ndim=2)
     if dA.shape != Z.shape:
@@ -209,6 +260,13 @@ def init_params(sizes: Sequence[int], init: str, rng: np.random.Generator) -> di
     -------
     dict of numpy.ndarray
         ``W{l}`` of shape (n_l, n_{l-1}) and ``b{l}`` of shape (n_l,).
+
+    Raises
+    ------
+    TypeError
+        If ``sizes`` is not a sequence of integers or ``rng`` is not a Generator.
+    ValueError
+        If ``sizes`` has fewer than two entries, a width is below 1, or ``init`` is unknown.
     """
     sizes = _check_sizes(sizes)
     init = as_choice(init, "init", INITS)
@@ -266,6 +324,14 @@ def mlp_forward(params: Mapping, X, hidden: str = "sigmoid", output: str = "soft
     caches : list of tuple
         One ``(linear_cache, activation_cache)`` per layer, for back-propagation.
 
+    Raises
+    ------
+    ValueError
+        If ``params`` lacks a key or the shapes do not chain, ``X`` does not have
+        n_0 columns, an entry is not finite, or ``hidden``/``output`` is unknown.
+    TypeError
+        If ``params`` is not a dict or an array is not numeric.
+
     Notes
     -----
     For :math:`l = 1, \dots, L`:
@@ -281,9 +347,10 @@ def mlp_forward(params: Mapping, X, hidden: str = "sigmoid", output: str = "soft
         raise ValueError(f"X must have {n0} features per sample (the network's input width), got shape {X.shape}")
     hidden = as_choice(hidden, "hidden", tuple(act.HIDDEN))
     output = as_choice(output, "output", OUTPUT_ACTIVATIONS)
+    P = {k: as_array(v, f"params[{k!r}]") for k, v in params.items()}  # errors name the parameter
     A, caches = X, []
     for l in range(1, L + 1):
-        Z, lin = linear_forward(A, params[f"W{l}"], params[f"b{l}"])  # (N, n_l)
+        Z, lin = linear_forward(A, P[f"W{l}"], P[f"b{l}"])  # (N, n_l)
         A, acts = activation_forward(Z, hidden if l < L else output, alpha)  # (N, n_l)
         caches.append((lin, acts))
     return A, caches
@@ -808,7 +875,14 @@ class MLP:
             if hidden != "smooth_relu":
                 raise ValueError(f"alpha_schedule needs hidden='smooth_relu', the network has hidden={hidden!r}")
 
-        params = {k: np.array(v, dtype=np.float64) for k, v in self.params.items()}
+        if _check_params(self.params) != L:
+            raise ValueError(f"params must hold {L} layers for sizes {self.sizes}, "
+                             f"got keys {sorted(map(str, self.params))}")
+        params = {k: np.array(as_array(v, f"params[{k!r}]", allow_complex=False)) for k, v in self.params.items()}
+        for l in range(1, L + 1):  # the parameters (perhaps set by hand) must still fit self.sizes
+            if params[f"W{l}"].shape != (self.sizes[l], self.sizes[l - 1]):
+                raise ValueError(f"params['W{l}'] must have shape {(self.sizes[l], self.sizes[l - 1])} "
+                                 f"for sizes {self.sizes}, got {params[f'W{l}'].shape}")
         state = optimizer.init(params)
         # Fast path for coursepkg optimizers: the arrays are already checked, so call the
         # update rule directly instead of re-validating params and grads at every step.

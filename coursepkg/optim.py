@@ -126,9 +126,10 @@ class Optimizer:
                 raise ValueError(f"state[{s!r}] must have the keys of params {sorted(params)} "
                                  f"(state from {self.name}.init(params)), got {_describe(slot)}")
             for k, p in params.items():
-                if np.shape(slot[k]) != p.shape:
+                value = as_array(slot[k], f"state[{s!r}][{k!r}]", allow_empty=True)  # numeric and finite
+                if value.shape != p.shape:
                     raise ValueError(f"state[{s!r}][{k!r}] must have the shape of params[{k!r}] {p.shape}, "
-                                     f"got {np.shape(slot[k])}")
+                                     f"got {value.shape}")
         return int(t)
 
     def step(self, params, grads, state):
@@ -141,7 +142,8 @@ class Optimizer:
         ValueError
             If ``grads`` lacks a key of ``params`` (or has an extra one) or a shape differs,
             a gradient is not finite, the schedule returns a negative rate,
-            or ``state`` was not made by :meth:`init` for these parameters.
+            or ``state`` was not made by :meth:`init` for these parameters (missing
+            slots, wrong shapes, NaN or infinite entries).
         """
         params = _check_params(params)
         grads = _check_params(grads, "grads")
@@ -157,7 +159,7 @@ class Optimizer:
         new_params = {}
         new_state = {"t": t, **{s: {} for s in self.slots}}
         for k, p in params.items():
-            slots = {s: np.asarray(state[s][k]) for s in self.slots}
+            slots = {s: as_array(state[s][k], f"state[{s!r}][{k!r}]", allow_empty=True) for s in self.slots}
             new_p, new_slots = self._update(p, grads[k], slots, lr, t)
             new_params[k] = new_p
             for s in self.slots:
@@ -176,6 +178,13 @@ def sgd(lr):
     Returns
     -------
     Optimizer
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite.
+    TypeError
+        If ``lr`` is neither a real number nor callable.
 
     Examples
     --------
@@ -202,6 +211,13 @@ def momentum(lr, alpha=0.9):
     -------
     Optimizer
         State slot ``"v"``: the velocity :math:`\mathbf{v}` (the slides' :math:`\mathbf{g}'`), shaped like each parameter.
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite, or ``alpha`` is not in [0, 1).
+    TypeError
+        If ``lr`` is neither a real number nor callable, or ``alpha`` is not a real number.
 
     Notes
     -----
@@ -246,6 +262,13 @@ def nesterov(lr, alpha=0.9):
     -------
     Optimizer
         State slot ``"v"``: the velocity :math:`\mathbf{v}`, shaped like each parameter.
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite, or ``alpha`` is not in [0, 1).
+    TypeError
+        If ``lr`` is neither a real number nor callable, or ``alpha`` is not a real number.
 
     Notes
     -----
@@ -301,6 +324,13 @@ def adagrad(lr, eps=1e-8):
     Optimizer
         State slot ``"r"``: the running sum of squared gradients.
 
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite, or ``eps`` is not positive.
+    TypeError
+        If ``lr`` is neither a real number nor callable, or ``eps`` is not a real number.
+
     Notes
     -----
     .. math::
@@ -344,6 +374,13 @@ def rmsprop(lr, rho=0.9, eps=1e-8):
     -------
     Optimizer
         State slot ``"r"``: the moving average of squared gradients.
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite, ``rho`` is not in [0, 1) or ``eps`` is not positive.
+    TypeError
+        If ``lr`` is neither a real number nor callable, or a hyper-parameter is not a real number.
 
     Notes
     -----
@@ -391,6 +428,13 @@ def adam(lr=1e-3, rho1=0.9, rho2=0.999, eps=1e-8):
     -------
     Optimizer
         State slots ``"m"`` (the slides' :math:`\mathbf{g}'`) and ``"r"``, the uncorrected averages.
+
+    Raises
+    ------
+    ValueError
+        If ``lr`` is a number that is not positive and finite, ``rho1`` or ``rho2`` is not in [0, 1) or ``eps`` is not positive.
+    TypeError
+        If ``lr`` is neither a real number nor callable, or a hyper-parameter is not a real number.
 
     Notes
     -----
@@ -447,7 +491,15 @@ def linear_decay(lr0, lr_tau, tau):
     -------
     callable
         :math:`t \mapsto \eta_t = (1 - t/\tau)\,\eta_0 + (t/\tau)\,\eta_\tau` for :math:`t \le \tau`,
-        and :math:`\eta_\tau` (a constant) for :math:`t > \tau`.
+        and :math:`\eta_\tau` (a constant) for :math:`t > \tau`. It takes a real step count
+        :math:`t \ge 0` (a negative or non-numeric ``t`` raises ``ValueError``/``TypeError``).
+
+    Raises
+    ------
+    ValueError
+        If ``lr0`` or ``lr_tau`` is not positive and finite, or ``tau < 1``.
+    TypeError
+        If ``tau`` is not an integer or a rate is not a real number.
 
     Notes
     -----
@@ -465,7 +517,8 @@ def linear_decay(lr0, lr_tau, tau):
     tau = as_int(tau, "tau", minimum=1)
 
     def schedule(t):
-        frac = min(float(t) / tau, 1.0)
+        t = as_float(t, "t", minimum=0.0)  # the step count, 0, 1, 2, ...
+        frac = min(t / tau, 1.0)
         return (1.0 - frac) * lr0 + frac * lr_tau
 
     schedule.__name__ = f"linear_decay({lr0}, {lr_tau}, {tau})"

@@ -58,10 +58,19 @@ def draw_mlp(sizes: Sequence[int], ax=None, max_units: int = 8, labels: bool = T
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``sizes`` has fewer than two entries, a width is below 1 or ``max_units`` below 2.
+    TypeError
+        If ``sizes`` is not a sequence of integers or ``max_units`` is not an integer.
     """
     import matplotlib.pyplot as plt
 
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of at least two layer widths, got {_describe(sizes)}")
+    if len(sizes) < 2:
         raise ValueError(f"sizes must be a sequence of at least two layer widths, got {_describe(sizes)}")
     sizes = [as_int(n, f"sizes[{i}]", minimum=1) for i, n in enumerate(sizes)]
     max_units = as_int(max_units, "max_units", minimum=2)
@@ -109,6 +118,14 @@ def draw_pipeline(stages: Sequence[tuple[str, str]], ax=None, colors: Sequence[s
     Returns
     -------
     matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``stages`` is empty or not a sequence, or ``colors`` does not give one colour per stage.
+    TypeError
+        If a stage is not a ``(title, detail)`` pair of strings, or ``colors`` is not a
+        sequence of strings.
     """
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
@@ -119,9 +136,15 @@ def draw_pipeline(stages: Sequence[tuple[str, str]], ax=None, colors: Sequence[s
         if not (isinstance(s, tuple) and len(s) == 2 and all(isinstance(t, str) for t in s)):
             raise TypeError(f"stages[{i}] must be a (title, detail) pair of strings, got {_describe(s)}")
     n = len(stages)
+    if colors is not None:
+        if isinstance(colors, (str, bytes)) or not isinstance(colors, Sequence) \
+                or not all(isinstance(c, str) for c in colors):
+            raise TypeError(f"colors must be a sequence of colour strings, one per stage, got {_describe(colors)}")
+        if len(colors) != n:
+            raise ValueError(f"colors must give one colour per stage ({n}), got {len(colors)}")
     if ax is None:
         _, ax = plt.subplots(figsize=(1.25 * n + 0.5, 2.0))
-    colors = colors or [PALETTE[i % 6] for i in range(n)]
+    colors = list(colors) if colors is not None else [PALETTE[i % 6] for i in range(n)]
     for i, (title, detail) in enumerate(stages):
         ax.add_patch(FancyBboxPatch((i * 1.3, 0), 1.0, 1.0, boxstyle="round,pad=0.04",
                                     facecolor=colors[i], alpha=0.25, edgecolor=colors[i]))

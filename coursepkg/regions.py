@@ -26,13 +26,21 @@ from .mlp import _check_params
 __all__ = ["activation_pattern", "local_affine_map", "count_regions", "region_ids"]
 
 
-def _inputs(params, X, name="X"):
+def _real_params(params):
+    """Check the structure of ``params`` and that every entry is a finite real array; return (L, arrays)."""
     L = _check_params(params)
+    arrays = {k: as_array(v, f"params[{k!r}]", ndim=2 if k.startswith("W") else 1, allow_complex=False)
+              for k, v in params.items()}
+    return L, arrays
+
+
+def _inputs(params, X, name="X"):
+    L, params = _real_params(params)
     X = as_array(X, name, ndim=2, allow_complex=False)
-    n0 = np.shape(params["W1"])[1]
+    n0 = params["W1"].shape[1]
     if X.shape[1] != n0:
         raise ValueError(f"{name} must have {n0} features per sample (the network's input width), got shape {X.shape}")
-    return L, X
+    return L, params, X
 
 
 def activation_pattern(params, X, concatenate: bool = True):
@@ -55,8 +63,12 @@ def activation_pattern(params, X, concatenate: bool = True):
 
     Raises
     ------
+    TypeError
+        If ``params`` is not a dict, or an entry of ``params`` or ``X`` is
+        not a real numeric array.
     ValueError
-        If the params are not a fully connected network or ``X`` does not fit it.
+        If the params are not a fully connected network, an entry is not finite,
+        or ``X`` does not fit the network (shape) or is not finite.
 
     Notes
     -----
@@ -76,12 +88,12 @@ def activation_pattern(params, X, concatenate: bool = True):
     array([[False,  True],
            [ True, False]])
     """
-    L, X = _inputs(params, X)
+    L, params, X = _inputs(params, X)
     if not isinstance(concatenate, (bool, np.bool_)):
         raise TypeError(f"concatenate must be True or False, got {type(concatenate).__name__}")
     A, patterns = X, []
     for l in range(1, L):
-        Z = A @ np.asarray(params[f"W{l}"], dtype=np.float64).T + np.asarray(params[f"b{l}"], dtype=np.float64)
+        Z = A @ params[f"W{l}"].T + params[f"b{l}"]
         on = Z > 0  # (N, n_l)
         patterns.append(on)
         A = np.where(on, Z, 0.0)  # (N, n_l)
@@ -109,8 +121,12 @@ def local_affine_map(params, x):
 
     Raises
     ------
+    TypeError
+        If ``params`` is not a dict, or an entry of ``params`` or ``x`` is
+        not a real numeric array.
     ValueError
-        If the params are not a fully connected network or ``x`` does not fit it.
+        If the params are not a fully connected network, an entry is not finite,
+        or ``x`` does not fit the network (shape) or is not finite.
 
     Notes
     -----
@@ -136,15 +152,17 @@ def local_affine_map(params, x):
     (array([[-1.]]), array([0.]))
     """
     x = as_array(x, "x", ndim=1, allow_complex=False)
-    L, X = _inputs(params, x[None, :], name="x")
+    L, params, X = _inputs(params, x[None, :], name="x")
     patterns = activation_pattern(params, X, concatenate=False)
-    A = np.asarray(params["W1"], dtype=np.float64)  # (n_1, n_0)
-    c = np.asarray(params["b1"], dtype=np.float64)  # (n_1,)
+    A = params["W1"]  # (n_1, n_0)
+    c = params["b1"]  # (n_1,)
     for l in range(2, L + 1):
         on = patterns[l - 2][0]  # (n_{l-1},) the diagonal of B^{l-1}
-        W = np.asarray(params[f"W{l}"], dtype=np.float64)
+        W = params[f"W{l}"]
         A = W @ (on[:, None] * A)  # (n_l, n_0)
-        c = W @ (on * c) + np.asarray(params[f"b{l}"], dtype=np.float64)  # (n_l,)
+        c = W @ (on * c) + params[f"b{l}"]  # (n_l,)
+    if L == 1:  # no hidden layer: (W1, b1) themselves, copied so the caller's params are never aliased
+        A, c = A.copy(), c.copy()
     return A, c
 
 
@@ -163,6 +181,11 @@ def region_ids(params, X):
         lexicographic order of the patterns.
     n_regions : int
         The number of distinct patterns met, ``ids.max() + 1``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`activation_pattern`.
 
     Examples
     --------
@@ -200,6 +223,11 @@ def count_regions(params, X):
         The number of distinct activation patterns among the rows of ``X``: a
         lower bound on the number of regions of the network (a region that no
         point falls in is not counted).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As in :func:`activation_pattern`.
 
     Notes
     -----

@@ -119,6 +119,14 @@ def l2_penalty_grad(params, lam):
     numpy.ndarray or dict of numpy.ndarray
         Same kind, keys and shapes as ``params``.
 
+    Raises
+    ------
+    TypeError
+        If ``params`` is not an array or a dict of arrays with string keys, or
+        ``lam`` is not a real number.
+    ValueError
+        If an array is not finite or ``lam`` is negative.
+
     Examples
     --------
     >>> import numpy as np
@@ -150,7 +158,10 @@ def l1_penalty(params, lam):
     Raises
     ------
     TypeError
-        For complex input (:math:`|w|` is not analytic).
+        For complex input (:math:`|w|` is not analytic), a ``params`` that is
+        not an array or a dict of arrays, or a ``lam`` that is not a real number.
+    ValueError
+        If an array is not finite or ``lam`` is negative.
 
     Examples
     --------
@@ -175,6 +186,15 @@ def l1_penalty_grad(params, lam):
     -------
     numpy.ndarray or dict of numpy.ndarray
         Same kind, keys and shapes as ``params``; zeros for biases.
+
+    Raises
+    ------
+    TypeError
+        If ``params`` is not an array or a dict of arrays with string keys, an
+        array is complex (:math:`|w|` is not analytic), or
+        ``lam`` is not a real number.
+    ValueError
+        If an array is not finite or ``lam`` is negative.
 
     Notes
     -----
@@ -264,7 +284,14 @@ def dropout_backward(dout, mask):
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray, shape of ``dout``
+
+    Raises
+    ------
+    TypeError
+        If an input is not numeric.
+    ValueError
+        If ``dout`` and ``mask`` differ in shape (no broadcasting) or are not finite.
 
     Examples
     --------
@@ -299,8 +326,11 @@ def dropout_ensemble_softmax(W, b, x):
     Raises
     ------
     ValueError
-        If shapes disagree or :math:`n` exceeds :data:`MAX_ENSEMBLE_INPUTS`
-        (the enumeration would need :math:`2^n` forward passes).
+        If shapes disagree, an input is not finite, or :math:`n` exceeds
+        :data:`MAX_ENSEMBLE_INPUTS` (the enumeration would need :math:`2^n`
+        forward passes).
+    TypeError
+        If an input is complex or not numeric.
 
     Notes
     -----
@@ -366,7 +396,11 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     Raises
     ------
     ValueError
-        If ``x`` is not 2-D with at least two rows, or ``gamma``/``beta`` do not have shape (d,).
+        If ``x`` is not 2-D with at least two rows, ``gamma``/``beta`` do not
+        have shape (d,), an input is not finite, ``eps`` is negative, or
+        ``eps = 0`` and a feature has zero batch variance.
+    TypeError
+        If an input is not numeric or ``eps`` is not a real number.
 
     Notes
     -----
@@ -418,6 +452,14 @@ def batchnorm_backward(dy, cache):
     dx : numpy.ndarray, shape (N, d)
     dgamma : numpy.ndarray, shape (d,)
     dbeta : numpy.ndarray, shape (d,)
+
+    Raises
+    ------
+    TypeError
+        If ``cache`` is not the 3-tuple returned by :func:`batchnorm_forward`
+        or ``dy`` is not numeric.
+    ValueError
+        If ``dy`` is not 2-D with the shape of the forward output, or not finite.
 
     Notes
     -----

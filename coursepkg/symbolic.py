@@ -54,8 +54,18 @@ def _expr(x, name: str):
     sp = _sp()
     if isinstance(x, bool):
         raise TypeError(f"{name} must be a SymPy expression or a number, got {_describe(x)}")
+    if isinstance(x, sp.Basic) and not isinstance(x, sp.MatrixBase):
+        return x  # already exact (a SymPy Rational is a numbers.Number too: never round it)
     if isinstance(x, numbers.Number):
-        return sp.nsimplify(x)
+        if isinstance(x, (float, complex, np.inexact)) and not np.isfinite(x):
+            raise ValueError(f"{name} must be finite, got {x}")
+        r = sp.nsimplify(x)
+        if isinstance(x, (complex, np.complexfloating)):
+            if complex(r) != complex(x):  # nsimplify rounds to ~15 digits: keep the exact binary value
+                r = sp.Rational(float(x.real)) + sp.I * sp.Rational(float(x.imag))
+        elif isinstance(x, (float, np.floating)) and float(r) != float(x):
+            r = sp.Rational(float(x))
+        return r
     if isinstance(x, sp.MatrixBase) or not isinstance(x, sp.Basic):
         raise TypeError(f"{name} must be a SymPy expression or a number, got {_describe(x)}")
     return x
@@ -77,13 +87,51 @@ def _column(x, name: str):
     return sp.Matrix([_expr(e, f"{name}[{i}]") for i, e in enumerate(entries)])
 
 
+def _rational(v: float):
+    """The exact rational value of a float: the short form when it is exact (0.1 -> 1/10), else its binary value.
+
+    ``nsimplify(v, rational=True)`` rounds to about 15 significant digits, so
+    distinct floats such as 1.0 and 1.0 - 1e-12 would both become 1.
+    """
+    sp = _sp()
+    r = sp.nsimplify(v, rational=True)
+    return r if float(r) == v else sp.Rational(v)
+
+
+def _admissible(symbol, value) -> bool:
+    """Whether ``value`` satisfies every assumption of ``symbol`` (integer, negative, odd, ...)."""
+    for key, wanted in symbol.assumptions0.items():
+        has = getattr(value, f"is_{key}", None)
+        if has is not None and has != wanted:
+            return False
+    return True
+
+
 def _numeric_points(expr, rng_seed: int = 0, n_points: int = 3):
-    """A few rational points at which to evaluate a difference (values in [1/10, 9/10])."""
+    """A few rational points at which to evaluate a difference.
+
+    Each symbol gets a value in [1/10, 9/10] when that respects its assumptions
+    (real, positive, ...), otherwise a value from a small pool of integers and
+    fractions that does (an integer symbol gets an integer, a negative one a
+    negative value). A symbol with no admissible value in the pool stops the
+    screening: no point is produced.
+    """
     sp = _sp()
     syms = sorted(expr.free_symbols, key=lambda s: s.name)
     rng = np.random.default_rng(rng_seed)
+    pool = ([sp.Integer(i) for i in range(-12, 13)]
+            + [sp.Rational(sign * i, 10) for sign in (1, -1) for i in range(1, 10)])
     for _ in range(n_points):
-        yield {s: sp.Rational(int(rng.integers(1, 10)), 10) for s in syms}
+        point = {}
+        for s in syms:
+            v = sp.Rational(int(rng.integers(1, 10)), 10)
+            if not _admissible(s, v):
+                candidates = [c for c in pool if _admissible(s, c)]
+                if not candidates:
+                    return
+                v = candidates[int(rng.integers(len(candidates)))]
+            point[s] = v
+        yield point
 
 
 def is_identity(lhs, rhs) -> bool:
@@ -101,8 +149,9 @@ def is_identity(lhs, rhs) -> bool:
         (rational simplification after writing everything with exponentials,
         then ``sympy.simplify``). ``False`` if the difference is not zero,
         to 20 digits, at one of a few rational points in :math:`[0.1, 0.9]`
-        (the symbols are set to those values); this cheap screening is done
-        first. If the difference vanishes at the points but cannot be
+        (the symbols are set to those values, or to small integers or
+        negative values where a symbol's assumptions require it); this cheap
+        screening is done first. If the difference vanishes at the points but cannot be
         simplified to 0, a :class:`ValueError` is raised rather than a guess.
 
     Raises
@@ -111,7 +160,15 @@ def is_identity(lhs, rhs) -> bool:
         If an argument is not a SymPy object or a number, or one is a matrix
         and the other is not.
     ValueError
-        If the shapes differ, or simplification is inconclusive.
+        If the shapes differ, a number is NaN or infinite, or simplification
+        is inconclusive.
+
+    Notes
+    -----
+    SymPy numbers are used as they are. A Python or numpy float becomes the
+    rational (or closed form) ``sympy.nsimplify`` finds when that converts back
+    to the same float, and its exact binary value otherwise, so two different
+    floats are never compared as equal.
 
     Examples
     --------
@@ -167,6 +224,13 @@ def sigmoid_expr(z):
     Returns
     -------
     sympy expression
+
+    Raises
+    ------
+    TypeError
+        If ``z`` is neither a SymPy expression nor a number.
+    ValueError
+        If ``z`` is a non-finite number.
 
     Examples
     --------
@@ -289,6 +353,13 @@ def softmax_jacobian(n):
         Entry ``(j, k)`` is :math:`\partial a_j / \partial z_k`, computed by
         differentiation (not from the closed form), unsimplified.
 
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
     Examples
     --------
     >>> import sympy as sp
@@ -312,6 +383,13 @@ def softmax_jacobian_identity(n) -> bool:
     Returns
     -------
     bool
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
 
     Notes
     -----
@@ -342,6 +420,13 @@ def softmax_derivative_signs(n) -> bool:
     bool
         ``True`` when SymPy's assumption system, with every :math:`z_k` real,
         establishes the sign of every entry of the simplified Jacobian.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 2``.
 
     Notes
     -----
@@ -381,6 +466,13 @@ def softmax_inverse_identity(n) -> bool:
         ``True`` when :math:`z_j - \log a_j = \log\sum_k e^{z_k}` for every j,
         so that :math:`z_j = \log a_j + C` with :math:`C` independent of j.
 
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
+
     Examples
     --------
     >>> softmax_inverse_identity(3)
@@ -406,6 +498,13 @@ def softmax_temperature_derivative(n):
     -------
     sympy.Matrix, shape (n, 1)
         Computed by differentiation, unsimplified.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``.
 
     Notes
     -----
@@ -439,6 +538,13 @@ def softmax_temperature_limit(z):
     list of sympy.Rational
         :math:`1/m` for each of the m entries equal to :math:`\max_k z_k`, 0 for the others.
 
+    Raises
+    ------
+    TypeError
+        If ``z`` is not real and numeric.
+    ValueError
+        If ``z`` is not 1-D, is empty or is not finite.
+
     Examples
     --------
     >>> softmax_temperature_limit([1.0, 3.0, 3.0, -2.0])
@@ -447,7 +553,7 @@ def softmax_temperature_limit(z):
     sp = _sp()
     z = as_array(z, "z", ndim=1, allow_complex=False)
     c = sp.Symbol("c", positive=True)
-    zs = [sp.nsimplify(float(v), rational=True) for v in z]
+    zs = [_rational(float(v)) for v in z]
     a = activation_expr("softmax", zs, temperature=c)
     return [sp.limit(v, c, sp.oo) for v in a]
 
@@ -570,10 +676,19 @@ def output_layer_gradients(cost, activation, n_in, n_out):
     -------
     dict
         ``"W"`` (n_out, n_in), ``"b"``, ``"x"``, ``"y"`` (columns) with the symbols
-        ``w{j}{k}``, ``b{j}``, ``x{k}``, ``y{j}``; ``"delta"``, the output error
+        ``w{j}{k}``, ``b{j}``, ``x{k}``, ``y{j}`` (the weights are ``w{j}_{k}`` when
+        both ``n_in`` and ``n_out`` exceed 10, where ``w{j}{k}`` would name two
+        weights alike, e.g. ``w111`` for (1, 11) and (11, 1)); ``"delta"``, the output error
         :math:`\partial c/\partial \mathbf{z}` as a function of those symbols;
         ``"dW"`` and ``"db"``, the gradients obtained by differentiating the
         cost directly with respect to each weight and bias.
+
+    Raises
+    ------
+    TypeError
+        If a name is not a string or a size is not an integer.
+    ValueError
+        For an unknown or unsupported (cost, activation) pair, or a size below 1.
 
     Notes
     -----
@@ -591,7 +706,8 @@ def output_layer_gradients(cost, activation, n_in, n_out):
     cost, activation = _check_pair(cost, activation)
     n_in = as_int(n_in, "n_in", minimum=1)
     n_out = as_int(n_out, "n_out", minimum=1)
-    W = sp.Matrix(n_out, n_in, lambda j, k: sp.Symbol(f"w{j}{k}", real=True))
+    sep = "_" if min(n_in, n_out) > 10 else ""  # "w{j}{k}" is ambiguous only when both indices reach 10
+    W = sp.Matrix(n_out, n_in, lambda j, k: sp.Symbol(f"w{j}{sep}{k}", real=True))
     b = sp.Matrix([sp.Symbol(f"b{j}", real=True) for j in range(n_out)])
     x = sp.Matrix([sp.Symbol(f"x{k}", real=True) for k in range(n_in)])
     y = sp.Matrix([sp.Symbol(f"y{j}", real=True) for j in range(n_out)])
@@ -619,6 +735,13 @@ def weighted_input_variance(x, weight_var, bias_var):
     sympy.Rational
         :math:`\operatorname{Var}(w)\sum_j x_j^2 + \operatorname{Var}(b)`.
 
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real and numeric, or a variance is not a number.
+    ValueError
+        If ``x`` is not 1-D, empty or not finite, or a variance is negative, complex or not finite.
+
     Notes
     -----
     Variances of independent terms add, and :math:`\operatorname{Var}(x_j w_j) = x_j^2 \operatorname{Var}(w_j)`.
@@ -634,7 +757,7 @@ def weighted_input_variance(x, weight_var, bias_var):
     wv = _nonneg_rational(weight_var, "weight_var")
     bv = _nonneg_rational(bias_var, "bias_var")
     values, counts = np.unique(x, return_counts=True)                   # convert each distinct value once
-    sum_sq = sum(int(k) * sp.nsimplify(float(v), rational=True) ** 2 for v, k in zip(values, counts))
+    sum_sq = sum(int(k) * _rational(float(v)) ** 2 for v, k in zip(values, counts))
     return wv * sum_sq + bv
 
 
@@ -667,6 +790,11 @@ def weight_decay_factor(limit=False):
         :math:`(1 - \eta\lambda/n)^{n/m}` (``n/m`` mini-batch steps of
         :math:`w \leftarrow (1 - \eta\lambda/n) w`), or its limit
         :math:`e^{-\eta\lambda/m}`.
+
+    Raises
+    ------
+    TypeError
+        If ``limit`` is not a bool.
 
     Examples
     --------

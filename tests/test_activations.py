@@ -346,3 +346,20 @@ def test_bad_input():
         A.softmax(np.zeros((2, 0)))
     with pytest.raises(ValueError, match="z must be 1-D"):
         A.softmax_jacobian(np.zeros((2, 2)))
+
+
+# ---------------------------------------------------------------- review fixes
+@pytest.mark.parametrize("alpha", [1.0, 4.0])
+def test_complex_softplus_keeps_the_real_part_in_the_tail(alpha):
+    # numpy's complex log1p rounds log(1 + w) for tiny w (real part 0 at z = -40); the real part
+    # of a complex-step evaluation must still be the real function value to full accuracy.
+    z = np.array([-700.0, -40.0, -30.0, -20.0, -5.0, 0.0, 3.0, 50.0])
+    complex_value = A.smooth_relu(z + 1e-20j, alpha)
+    real_value = A.smooth_relu(z, alpha)
+    np.testing.assert_allclose(complex_value.real, real_value, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(complex_value.imag / 1e-20, A.sigmoid(alpha * z), rtol=1e-14, atol=1e-300)
+    # a genuinely complex argument: log(1 + e^z) as written
+    w = np.array([2.0 + 3.0j, -1.0 - 2.0j, -30.0 + 0.5j])
+    with mpmath.workdps(50):
+        reference = np.array([complex(mpmath.log(1 + mpmath.exp(mpmath.mpc(x.real, x.imag)))) for x in w])
+    np.testing.assert_allclose(A.softplus(w), reference, rtol=1e-14)

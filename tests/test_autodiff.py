@@ -366,3 +366,14 @@ def test_autodiff_agrees_with_mlp_backpropagation(hidden):
     for k in net.params:
         got = np.vectorize(lambda v: v.grad)(P[k])
         np.testing.assert_allclose(got, ref[k], rtol=1e-12, atol=1e-15)
+
+
+def test_value_and_grad_refuses_a_non_finite_constant():
+    # before: a NaN returned by f came back as the value with a zero gradient
+    with pytest.raises(ValueError, match=r"f\(x\) must be finite, got nan"):
+        value_and_grad(lambda u: float("nan"), np.zeros(2))
+    with pytest.raises(ValueError, match=r"f\(x\) must be finite, got inf"):
+        value_and_grad(lambda u: np.float64(np.inf), np.zeros(2))
+    with pytest.raises(TypeError, match="f must return a Value"):
+        value_and_grad(lambda u: np.True_, np.zeros(2))
+    assert value_and_grad(lambda u: np.float64(3.0), np.zeros(2))[0] == 3.0

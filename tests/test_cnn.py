@@ -206,10 +206,64 @@ def test_bad_input():
     _, cache = maxpool_forward(np.ones((1, 1, 4, 4)))
     with pytest.raises(ValueError, match="dout must have the shape"):
         maxpool_backward(np.ones((1, 1, 4, 4)), cache)
-    with pytest.raises(ValueError, match="X must be 2-D or 3-D or 4-D or 5-D"):
+    with pytest.raises(ValueError, match=r"X must be at least 2-D \(N, ...\), got an array of shape \(3,\)"):
         flatten_forward(np.ones(3))
     _, cache = flatten_forward(X)
     with pytest.raises(ValueError, match=r"dout must have the shape of the forward output \(2, 75\)"):
         flatten_backward(np.ones((2, 74)), cache)
     with pytest.raises(ValueError, match="input_shape must be a tuple of 4 integers"):
         conv2d_output_shape((1, 2), (1, 1, 1, 1))
+
+
+def test_conv2d_output_shape_raises_where_conv2d_forward_raises():
+    # it used to return non-positive sizes, e.g. (1, 1, -2, -2), and ignore a channel mismatch
+    with pytest.raises(ValueError, match=r"kernels of filter_shape \(5x5\) must fit inside the padded images "
+                                         r"of input_shape \(2x2, padding=0\)"):
+        conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 5))
+    with pytest.raises(ValueError, match=r"\(4x4, padding=1\)"):
+        conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 3), padding=1)
+    with pytest.raises(ValueError, match="filter_shape must have as many input channels as input_shape: 3 channels"):
+        conv2d_output_shape((1, 3, 4, 4), (1, 2, 3, 3))
+    with pytest.raises(TypeError, match=r"filter_shape\[2\] must be an integer, got float 3.0"):
+        conv2d_output_shape((1, 1, 4, 4), (1, 1, 3.0, 3))
+    with pytest.raises(ValueError, match=r"input_shape\[0\] must be an integer >= 1, got 0"):
+        conv2d_output_shape((0, 1, 4, 4), (1, 1, 3, 3))
+    assert conv2d_output_shape((1, 1, 2, 2), (1, 1, 4, 4), padding=1) == (1, 1, 1, 1)
+    rng = np.random.default_rng(0)
+    for shape, fshape, p in [((2, 3, 5, 4), (4, 3, 5, 4), 0), ((1, 2, 3, 3), (2, 2, 5, 4), 1)]:
+        out, _ = conv2d_forward(rng.standard_normal(shape), rng.standard_normal(fshape), np.zeros(fshape[0]), p)
+        assert out.shape == conv2d_output_shape(shape, fshape, p)
+
+
+def test_flatten_accepts_every_rank_from_two():
+    # the docstring promises "at least 2-D"; 6-D input used to be rejected
+    X = np.arange(24.0).reshape(2, 1, 3, 1, 2, 2)
+    out, cache = flatten_forward(X)
+    np.testing.assert_array_equal(out, X.reshape(2, 12))
+    np.testing.assert_array_equal(flatten_backward(out, cache), X)
+
+
+def test_backward_functions_name_a_wrong_cache():
+    # a wrong cache used to fail with a bare "not enough values to unpack"
+    X = np.ones((1, 1, 4, 4))
+    caches = {conv2d_backward: conv2d_forward(X, np.ones((1, 1, 3, 3)), np.zeros(1))[1],
+              maxpool_backward: maxpool_forward(X)[1], avgpool_backward: avgpool_forward(X)[1],
+              flatten_backward: flatten_forward(X)[1]}
+    for backward, cache in caches.items():
+        forward = backward.__name__.replace("backward", "forward")
+        with pytest.raises(TypeError, match=f"cache must be the tuple returned by {forward}, got list"):
+            backward(np.ones(1), list(cache))
+        with pytest.raises(TypeError, match=f"cache must be the tuple returned by {forward}, got tuple of length 5"):
+            backward(np.ones(1), (1, 2, 3, 4, 5))
+
+
+def test_flatten_does_not_alias_its_input():
+    # the output used to be a view: writing into it changed the caller's X (and dout)
+    X = np.arange(8.0).reshape(2, 1, 2, 2)
+    out, cache = flatten_forward(X)
+    out[0, 0] = 100.0
+    assert X[0, 0, 0, 0] == 0.0
+    dout = np.ones((2, 4))
+    dX = flatten_backward(dout, cache)
+    dX[...] = 5.0
+    assert np.all(dout == 1.0)

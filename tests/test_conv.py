@@ -213,3 +213,48 @@ def test_bad_input_operator():
     with pytest.raises(ValueError, match="h must be > 0.0, got 0.0"):
         laplacian_kernel(0.0)
     assert "mode='full'" in repr(op)
+
+
+def test_laplacian_kernel_with_a_tiny_spacing_raises_instead_of_overflowing():
+    # 1/h**2 overflows float64 below h ~ 1.5e-154: an error, not inf and a RuntimeWarning
+    with pytest.raises(ValueError, match=r"h must be at least about 1.5e-154.*got 1e-200"):
+        laplacian_kernel(1e-200)
+    with pytest.raises(ValueError, match="h must be at least"):
+        laplacian_kernel(1e-160)
+    assert np.all(np.isfinite(laplacian_kernel(1e-150)))
+    with pytest.raises(TypeError, match="h must be a real number"):
+        laplacian_kernel("0.1")
+
+
+def test_dot_test_rejects_a_malformed_operator():
+    class Op:
+        def __init__(self, shape, factor=1.0):
+            self.shape, self.factor = shape, factor
+
+        def matvec(self, x):
+            return self.factor * x
+
+        def rmatvec(self, y):
+            return self.factor * y
+
+    rng = np.random.default_rng(0)
+    assert dot_test(Op((3, 3)), rng) < 1e-15
+    assert dot_test(Op([3, 3]), rng) < 1e-15
+    with pytest.raises(ValueError, match=r"op.shape must be a tuple \(m, n\) of two integers, got \(3,\)"):
+        dot_test(Op((3,)), rng)
+    with pytest.raises(TypeError, match="op.shape\\[0\\] must be an integer, got float 3.0"):
+        dot_test(Op((3.0, 3)), rng)
+    with pytest.raises(ValueError, match=r"op.shape\[1\] must be an integer >= 1, got 0"):
+        dot_test(Op((3, 0)), rng)
+    # a complex operator used to be cast to real with a ComplexWarning (a wrong answer)
+    with pytest.raises(TypeError, match=r"op.matvec\(x\) must be real"):
+        dot_test(Op((3, 3), factor=1j), rng)
+    with pytest.raises(ValueError, match=r"op.matvec\(x\) must be finite"):
+        dot_test(Op((3, 3), factor=np.inf), rng)
+
+
+def test_operator_keeps_its_own_copy_of_the_kernel():
+    kernel = np.array([1.0, 2.0])
+    op = ConvolutionOperator(kernel, 3)
+    kernel[0] = 100.0  # the caller reuses its array
+    np.testing.assert_array_equal(op.matvec([1.0, 0.0, 0.0]), [1.0, 2.0, 0.0, 0.0])

@@ -48,3 +48,20 @@ def test_two_gaussians():
     assert np.all(np.abs(X[y == 1].mean(0) - [2.0, 0.0]) < 5 / np.sqrt(500))
     with pytest.raises(TypeError, match="rng must be"):
         two_gaussians(5, None)
+
+
+def test_stratified_split_validates_and_casts_X():
+    # before: X went through np.asarray only: NaN, strings and complex passed, integers stayed integers
+    y = np.array([0, 1, 0, 1])
+    with pytest.raises(ValueError, match="X must be finite, got 1 NaN"):
+        stratified_split(np.array([[np.nan], [0.0], [1.0], [2.0]]), y, 0.5)
+    with pytest.raises(TypeError, match="X must be an array of numbers"):
+        stratified_split([["a"], ["b"], ["c"], ["d"]], y, 0.5)
+    with pytest.raises(TypeError, match="X must be real"):
+        stratified_split(np.ones((4, 1)) * 1j, y, 0.5)
+    with pytest.raises(TypeError, match="X must be an array of numbers"):
+        stratified_split(None, y)
+    s = stratified_split([[1, 2], [3, 4], [5, 6], [7, 8]], y, 0.5, rng=np.random.default_rng(0))
+    assert s.X_train.dtype == np.float64 and s.X_test.dtype == np.float64
+    np.testing.assert_array_equal(np.sort(np.concatenate([s.X_train, s.X_test]), axis=0),
+                                  [[1, 2], [3, 4], [5, 6], [7, 8]])

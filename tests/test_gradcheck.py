@@ -111,7 +111,51 @@ def test_bad_input():
         numerical_gradient(np.sum, "ab")
     with pytest.raises(ValueError, match="f must return a scalar"):
         numerical_gradient(lambda x: x, np.ones(2))
-    with pytest.raises(ValueError, match=r"grad must have one entry per entry of x \(2\), got 3"):
+    with pytest.raises(ValueError, match=r"grad must have the shape of x \(2,\), got \(3,\)"):
         check_gradient(np.sum, np.ones(3), np.ones(2))
     with pytest.raises(ValueError, match="x must not be an empty dict"):
         numerical_gradient(lambda p: 0.0, {})
+
+
+# ---------------------------------------------------------------- review fixes
+def test_non_finite_derivatives_never_pass():
+    # before: NaN entries compared as 0 error, so a NaN gradient "passed" with max_rel_error 0
+    res = check_gradient(f_smooth, lambda x: np.where(np.arange(x.size) == 2, np.nan, grad_smooth(x)), X0)
+    assert res.max_rel_error == np.inf and res.worst == "x[2]", str(res)
+    res = check_gradient(lambda x: np.sum(x) * np.nan, np.ones_like, np.ones(3))  # numerical side NaN
+    assert res.max_rel_error == np.inf, str(res)
+    res = check_gradient(f_smooth, lambda x: np.full(x.shape, np.inf), X0)
+    assert not res.max_rel_error < 1.0
+
+
+def test_gradient_of_the_wrong_shape_is_refused():
+    # same number of entries, wrong layout: before, the flattened entries were compared silently
+    W = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(ValueError, match=r"grad must have the shape of x \(2, 3\), got \(3, 2\)"):
+        check_gradient(lambda V: np.sum(V * W), lambda V: W.T.copy(), np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"grad\['a'\] must have the shape of x\['a'\] \(2, 3\), got \(6,\)"):
+        check_gradient(lambda d: np.sum(d["a"] * W), lambda d: {"a": W.ravel()}, {"a": np.ones((2, 3))})
+    # lists and Python scalars of the right shape are fine
+    assert check_gradient(lambda v: v ** 3, lambda v: 3 * v ** 2, 2.0).max_rel_error < 1e-9
+    assert check_gradient(lambda d: np.sum(d["a"] ** 2), lambda d: {"a": [2.0, 4.0]},
+                          {"a": np.array([1.0, 2.0])}).max_rel_error < 1e-9
+
+
+def test_bad_gradients_and_options_are_named():
+    with pytest.raises(TypeError, match="grad must be real"):
+        check_gradient(f_smooth, lambda x: grad_smooth(x) + 1j, X0)
+    with pytest.raises(TypeError, match="grad must be an array of numbers"):
+        check_gradient(f_smooth, lambda x: "ab", X0)
+    with pytest.raises(TypeError, match="x must be real"):  # x is named, not the gradient computed from it
+        check_gradient(f_smooth, grad_smooth, X0 + 1j)
+    with pytest.raises(TypeError, match="f must return a number, got str"):
+        numerical_gradient(lambda x: "ab", X0)
+    calls = []
+    with pytest.raises(ValueError, match=r"floor must be >= 0"):  # checked before any evaluation of f
+        check_gradient(lambda x: calls.append(1) or f_smooth(x), grad_smooth, X0, floor=-1.0)
+    assert calls == []
+
+
+def test_numerical_jacobian_names_a_non_numeric_result():
+    with pytest.raises(TypeError, match="f must return a number or an array of numbers, got str"):
+        numerical_jacobian(lambda x: "ab", X0)

@@ -247,3 +247,45 @@ def test_bad_input():
         kernel_predict(np.ones((4, 2)), np.ones(3))
     with pytest.raises(ValueError, match="y must have one row per training sample"):
         ridge(np.ones((4, 2)), np.ones(3), 1.0)
+
+
+def x_unit():
+    return np.array([[0.6, 0.8]])
+
+
+def test_arccos_kernel_of_tiny_and_huge_inputs():
+    # the row norms used to underflow to 0 for |x| ~ 1e-160 and below, so a tiny but
+    # non-zero input was treated as the zero vector (degree 0 gave 0 instead of 1 - theta/pi)
+    for tiny in (1e-160, 1e-200, 5e-324):
+        X = np.array([[tiny, 0.0], [tiny, tiny]])
+        Y = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0]])
+        np.testing.assert_allclose(arccos_kernel(X, Y, degree=0), [[1.0, 0.5, 0.0], [0.75, 0.75, 0.25]],
+                                   rtol=1e-15, atol=1e-15)
+        np.testing.assert_allclose(arccos_kernel(X, X, degree=0), [[1.0, 0.75], [0.75, 1.0]], rtol=1e-15)
+    np.testing.assert_array_equal(arccos_kernel(np.zeros((1, 2)), np.ones((1, 2)), degree=0), 0.0)
+    # and huge ones: the norm used to overflow (RuntimeWarning) and give the wrong angle
+    huge = np.array([[1e200, 1e200], [1e300, -1e300]])
+    np.testing.assert_allclose(arccos_kernel(huge, np.array([[1.0, 0.0]]), degree=0), [[0.75], [0.75]], rtol=1e-15)
+    np.testing.assert_allclose(arccos_kernel(1e100 * x_unit(), np.array([[1.0, 0.0]]), degree=1),
+                               1e100 * arccos_kernel(x_unit(), np.array([[1.0, 0.0]]), degree=1), rtol=1e-14)
+    # degree 1 is homogeneous of degree 1 in x
+    x, y = np.array([[3.0, 4.0]]), np.array([[1.0, 0.0]])
+    np.testing.assert_allclose(arccos_kernel(1e-200 * x, y, degree=1), 1e-200 * arccos_kernel(x, y, degree=1),
+                               rtol=1e-14)
+
+
+def test_random_features_rejects_a_complex_or_non_finite_activation():
+    X, W, b = np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)
+    # a complex output used to be cast to real with a ComplexWarning
+    with pytest.raises(TypeError, match=r"activation\(X @ W.T \+ b\) must be real"):
+        random_features(X, W, b, lambda z: z * 1j)
+    with pytest.raises(ValueError, match=r"activation\(X @ W.T \+ b\) must be finite, got 6 NaN or infinite"):
+        random_features(X, W, b, lambda z: np.full_like(z, np.inf))
+    np.testing.assert_allclose(random_features(X, W, b, lambda z: (z > 0)), np.full((2, 3), 1 / np.sqrt(3)))
+
+
+def test_kernel_ridge_names_a_matrix_that_is_not_positive_semi_definite():
+    # numpy's bare LinAlgError("Singular matrix") did not say which argument was wrong
+    with pytest.raises(ValueError, match=r"K_train \+ lam \* I is singular \(lam = 1.0\): K_train must be positive"):
+        kernel_ridge(-np.eye(2), np.ones(2), 1.0)
+    np.testing.assert_allclose(kernel_ridge(np.eye(2), np.ones(2), 1.0), [0.5, 0.5])

@@ -271,7 +271,7 @@ def test_bad_probabilities_and_targets():
             f(np.array([3.0, -2.0]), np.array([0.0, -1.0]))
         with pytest.raises(ValueError, match="z must be finite"):
             f(np.array([np.inf, -2.0]), np.array([0.0, 1.0]))
-        with pytest.raises(ValueError, match=r"p and y must have the same shape"):
+        with pytest.raises(ValueError, match=r"z and y must have the same shape"):
             f(np.array([3.0, -2.0]), np.array([0.0]))
     for f in (L.cross_entropy, L.cross_entropy_grad):
         with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\]"):
@@ -294,3 +294,28 @@ def test_bad_regression_input():
             f(A_PRED, Y_REG + 1j)
     with pytest.raises(TypeError, match="a must be real"):
         L.absolute_error(A_PRED + 1j, Y_REG)
+
+
+def test_shape_mismatch_names_the_logits():
+    # the logits losses take z, not p: the message must name the argument that was passed
+    for f in (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad):
+        with pytest.raises(ValueError, match=r"^z and y must have the same shape, got \(2,\) and \(2, 1\)"):
+            f([0.5, -0.5], [[1.0], [0.0]])
+    with pytest.raises(ValueError, match=r"^p and y must have the same shape"):
+        L.binary_cross_entropy([0.5, 0.5], [[1.0], [0.0]])
+
+
+def test_gradients_at_subnormal_probabilities_are_silent():
+    # sigmoid(-740) is a subnormal float; 1/p overflows: the gradient is -inf, with no RuntimeWarning
+    p = A.sigmoid(np.array([-740.0, -700.0, 0.0]))
+    assert 0.0 < p[0] < np.finfo(float).tiny
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        g = L.binary_cross_entropy_grad(p, np.array([1.0, 1.0, 1.0]))
+        ce = L.cross_entropy_grad(np.array([[p[0], 1.0 - p[0]], [0.5, 0.5]]), [0, 0])
+        value = L.binary_cross_entropy(p, np.array([1.0, 1.0, 1.0]))
+    assert g[0] == -np.inf and np.isfinite(g[1:]).all()
+    np.testing.assert_allclose(g[1:], -(1.0 - p[1:]) / (p[1:] * (1.0 - p[1:])) / 3, rtol=1e-12)
+    assert ce[0, 0] == -np.inf and ce[1, 0] == -1.0 and ce[0, 1] == 0.0
+    # finite; p[0] is subnormal, so it carries only a few significant bits and log p[0] = -740 only roughly
+    np.testing.assert_allclose(value, (740.0 + 700.0 + np.log(2.0)) / 3, rtol=1e-5)

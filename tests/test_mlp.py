@@ -614,3 +614,47 @@ def test_fit_bad_input():
         net.fit(X, y, opt, 1, 2, rng, patience=2)
     with pytest.raises(TypeError, match="alpha_schedule must be a function"):
         MLP([3, 2], hidden="smooth_relu").fit(X, y, opt, 1, 2, rng, alpha_schedule=2.0)
+
+
+# ---------------------------------------------------------------- review fixes
+from coursepkg import mlp as M  # noqa: E402
+def test_backward_functions_check_their_cache():
+    # before: a wrong cache failed inside tuple unpacking ("too many values to unpack")
+    rng = np.random.default_rng(3)
+    Z, lin = M.linear_forward(rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), np.zeros(2))
+    A, acts = M.activation_forward(Z, "tanh")
+    with pytest.raises(TypeError, match=r"cache must be the \(A_prev, W\) tuple returned by linear_forward, got str"):
+        M.linear_backward(np.ones((4, 2)), "abc")
+    with pytest.raises(TypeError, match=r"cache must be the \(Z, A, name, alpha\) tuple returned by activation_forward"):
+        M.activation_backward(np.ones((4, 2)), lin)  # the linear cache by mistake
+    dA_prev, dW, db = M.linear_backward(M.activation_backward(np.ones((4, 2)), acts), lin)
+    assert dA_prev.shape == (4, 3) and dW.shape == (2, 3) and db.shape == (2,)
+
+
+def test_mlp_forward_names_the_bad_parameter():
+    params = M.init_params([3, 4, 2], "xavier", np.random.default_rng(0))
+    params["W2"] = params["W2"].copy()
+    params["W2"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W2'\] must be finite"):  # before: "W must be finite"
+        M.mlp_forward(params, np.ones((2, 3)))
+
+
+def test_fit_checks_parameters_set_by_hand():
+    # before: fit copied self.params unchecked: NaN trained silently, wrong shapes failed inside numpy
+    X, y = datasets.xor()
+    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
+    net.params["W1"] = net.params["W1"].copy()
+    net.params["W1"][0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"params\['W1'\] must be finite"):
+        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
+    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
+    net.params = init_params([2, 5, 2], "xavier", np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(3, 2\) for sizes \[2, 3, 2\], got \(5, 2\)"):
+        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
+    net.params = init_params([2, 3, 3, 2], "xavier", np.random.default_rng(0))
+    with pytest.raises(ValueError, match=r"params must hold 2 layers for sizes \[2, 3, 2\]"):
+        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
+    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
+    net.params = {k: v.astype(np.float32) for k, v in net.params.items()}  # cast, as before
+    net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
+    assert all(v.dtype == np.float64 for v in net.params.values())

@@ -369,3 +369,33 @@ def test_bad_linear_decay():
         optim.linear_decay(0.1, 0.01, 0)
     with pytest.raises(TypeError, match="tau must be an integer, got float"):
         optim.linear_decay(0.1, 0.01, 10.0)
+
+
+# ---------------------------------------------------------------- review fixes
+def test_state_with_bad_entries_is_refused():
+    # before: a NaN velocity propagated silently into the parameters, a string one raised numpy's UFuncTypeError
+    p, g = {"w": np.ones(2)}, {"w": np.ones(2)}
+    for name in ("momentum", "adam"):
+        opt = ALL[name](0.1)
+        s = opt.init(p)
+        slot = opt.slots[0]
+        bad = copy.deepcopy(s)
+        bad[slot]["w"] = np.array([np.nan, 0.0])
+        with pytest.raises(ValueError, match=rf"state\['{slot}'\]\['w'\] must be finite"):
+            opt.step(p, g, bad)
+        bad[slot]["w"] = np.array(["a", "b"])
+        with pytest.raises(TypeError, match=rf"state\['{slot}'\]\['w'\] must be an array of numbers"):
+            opt.step(p, g, bad)
+        # a state from init still works, and lists of numbers are accepted like arrays
+        ok = copy.deepcopy(s)
+        ok[slot]["w"] = [0.0, 0.0]
+        np.testing.assert_array_equal(opt.step(p, g, ok)[0]["w"], opt.step(p, g, s)[0]["w"])
+
+
+def test_linear_decay_schedule_checks_the_step():
+    f = optim.linear_decay(0.1, 0.01, 10)
+    assert f(np.int64(5)) == pytest.approx(0.055) and f(0) == 0.1
+    with pytest.raises(ValueError, match=r"t must be >= 0.0, got -5.0"):  # before: 0.145, above lr0
+        f(-5)
+    with pytest.raises(TypeError, match="t must be a real number, got str"):
+        f("a")

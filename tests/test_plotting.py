@@ -27,3 +27,17 @@ def test_bad_input():
     with pytest.raises(TypeError, match=r"stages\[0\] must be a \(title, detail\) pair"):
         plotting.draw_pipeline(["conv"])
     plt.close("all")
+
+
+def test_bad_colors_and_sizes_are_named():
+    stages = [("input", "8x8"), ("conv", "6x6")]
+    # before: a short colour list failed with IndexError in the middle of drawing
+    with pytest.raises(ValueError, match=r"colors must give one colour per stage \(2\), got 1"):
+        plotting.draw_pipeline(stages, colors=["red"])
+    with pytest.raises(TypeError, match="colors must be a sequence of colour strings"):
+        plotting.draw_pipeline(stages, colors="red")
+    ax = plotting.draw_pipeline(stages, colors=("red", "blue"))
+    assert len(ax.patches) == 2
+    with pytest.raises(TypeError, match="sizes must be a sequence of at least two layer widths, got int"):
+        plotting.draw_mlp(5)
+    plt.close("all")

@@ -179,3 +179,29 @@ def test_bad_input():
         activation_pattern({"W1": np.ones((3, 2))}, np.ones((1, 2)))
     with pytest.raises(TypeError, match="concatenate must be True or False"):
         activation_pattern(params, np.ones((1, 2)), concatenate="yes")
+
+
+def test_bad_parameter_values_are_rejected():
+    # the params used to be cast with np.asarray: NaN gave a silent pattern, complex a
+    # ComplexWarning (imaginary part dropped), text numpy's unnamed conversion error
+    params = relu_net([1, 2, 1], 0)
+    X = np.ones((3, 1))
+    with pytest.raises(ValueError, match=r"params\['W1'\] must be finite, got 1 NaN"):
+        activation_pattern({**params, "W1": np.array([[np.nan], [1.0]])}, X)
+    with pytest.raises(ValueError, match=r"params\['b2'\] must be finite"):
+        local_affine_map({**params, "b2": np.array([np.inf])}, X[0])
+    with pytest.raises(TypeError, match=r"params\['W2'\] must be real"):
+        region_ids({**params, "W2": params["W2"] + 1j}, X)
+    with pytest.raises(TypeError, match=r"params\['b1'\] must be an array of numbers"):
+        count_regions({**params, "b1": np.array(["a", "b"])}, X)
+    # nested lists and integer weights are still accepted
+    as_lists = {k: v.tolist() for k, v in params.items()}
+    np.testing.assert_array_equal(activation_pattern(as_lists, X), activation_pattern(params, X))
+
+
+def test_affine_map_without_hidden_layer_does_not_alias_params():
+    params = relu_net([3, 2], 0)
+    W1, b1 = params["W1"].copy(), params["b1"].copy()
+    A, c = local_affine_map(params, np.ones(3))
+    A[0, 0], c[0] = 100.0, 100.0
+    assert np.array_equal(params["W1"], W1) and np.array_equal(params["b1"], b1)

@@ -293,3 +293,58 @@ def test_output_error_passes_gradient_check(pair):
     res = check_gradient(lambda v: cost(v), lambda v: np.array(delta(v), dtype=float).ravel(), zv,
                          method="complex")
     assert res.max_rel_error < 1e-12, str(res)
+
+
+def test_output_layer_weights_are_distinct_symbols_for_wide_layers():
+    # w{j}{k} used to name w[1, 11] and w[11, 1] alike ("w111"): two weights, one symbol
+    g = S.output_layer_gradients("quadratic", "linear", 12, 12)
+    assert len(set(g["W"])) == 144 and len(g["W"].free_symbols) == 144
+    assert g["W"][1, 11] != g["W"][11, 1]
+    assert S.is_identity(g["dW"], g["delta"] * g["x"].T)
+    # the names stay w{j}{k} where they are unambiguous
+    assert str(S.output_layer_gradients("quadratic", "linear", 12, 2)["W"][1, 11]) == "w111"
+    assert str(S.output_layer_gradients("quadratic", "linear", 2, 1)["W"][0, 1]) == "w01"
+
+
+def test_floats_are_converted_to_their_exact_rational_values():
+    # nsimplify(v, rational=True) rounds to ~15 digits: 1.0 - 1e-12 became 1 and tied with 1.0
+    assert S.softmax_temperature_limit([1.0, 1.0 - 1e-12]) == [1, 0]
+    assert S.softmax_temperature_limit([1e4 - 1e-9, 1e4, -3.0]) == [0, 1, 0]
+    assert S.softmax_temperature_limit([0.1, 0.3, 0.3]) == [0, sp.Rational(1, 2), sp.Rational(1, 2)]
+    x = 1.0 + 2.0**-50
+    assert S.weighted_input_variance([x], 1, 0) == sp.Rational(x) ** 2
+    assert S.weighted_input_variance([0.1, 0.2], 1, 0) == sp.Rational(1, 20)  # short forms kept when exact
+    # a SymPy number is exact already: it used to go through nsimplify and be rounded to 1
+    near_one = sp.Rational(1.0 - 1e-12)
+    assert not S.is_identity(near_one, 1)
+    assert S.sigmoid_expr(near_one) == 1 / (1 + sp.exp(-near_one))
+    assert not S.is_identity(1.0 - 1e-12, 1)
+
+
+def test_non_finite_numbers_are_rejected():
+    x = sp.Symbol("x", real=True)
+    with pytest.raises(ValueError, match="lhs must be finite, got nan"):
+        S.is_identity(float("nan"), 1)
+    with pytest.raises(ValueError, match="rhs must be finite, got inf"):
+        S.is_identity(x, np.float64(np.inf))
+    with pytest.raises(ValueError, match="z must be finite"):
+        S.sigmoid_expr(float("-inf"))
+    with pytest.raises(ValueError, match=r"z\[1\] must be finite"):
+        S.activation_expr("linear", [x, complex(np.nan, 0)])
+    assert S.is_identity(0.5, sp.Rational(1, 2)) and S.is_identity(1j, sp.I)
+
+
+def test_screening_points_respect_the_symbols_assumptions():
+    # the screening used to set every symbol to a fraction in [0.1, 0.9]: at n = 1/10,
+    # ceil(n/2) + floor(n/2) - n = 0.9, so a true identity of integers was reported False
+    n = sp.Symbol("n", integer=True)
+    with pytest.raises(ValueError, match="could not decide"):
+        S.is_identity(sp.ceiling(n / 2) + sp.floor(n / 2), n)
+    assert S.is_identity(sp.ceiling(n / 2) + sp.floor(n / 2), n + 1) is False
+    odd = sp.Symbol("m", odd=True)
+    assert S.is_identity(sp.ceiling(odd / 2) - sp.floor(odd / 2), 0) is False
+    neg = sp.Symbol("t", negative=True)
+    assert S.is_identity(sp.log(-neg) * 2, sp.log(neg**2))
+    assert S.is_identity(sp.Abs(neg) + neg, 1) is False
+    for point in S._numeric_points(n + odd + neg):
+        assert point[n].is_integer and point[odd].is_odd and point[neg].is_negative

@@ -52,6 +52,10 @@ def test_as_labels():
         v.as_labels(["a"], "y")
     with pytest.raises(ValueError, match="y must not be empty"):
         v.as_labels([], "y")
+    with pytest.raises(ValueError, match=r"magnitude at most 2\*\*53"):
+        v.as_labels(np.array([1e19]), "y")
+    with pytest.raises(ValueError, match="fit in int64, got 18446744073709551615"):
+        v.as_labels(np.array([2 ** 64 - 1], dtype=np.uint64), "y")
 
 
 def test_scalar_checks():
