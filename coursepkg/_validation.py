@@ -149,3 +149,12 @@ def same_shape(a: np.ndarray, a_name: str, b: np.ndarray, b_name: str) -> None:
     """Check that two arrays have identical shapes (no silent broadcasting)."""
     if a.shape != b.shape:
         raise ValueError(f"{a_name} and {b_name} must have the same shape, got {a.shape} and {b.shape}")
+
+
+def affine_shapes(A: np.ndarray, a_name: str, W: np.ndarray, b: np.ndarray) -> None:
+    """Check that ``A @ W.T + b`` fits: A (N, n_in), W (n_out, n_in), b (n_out,)."""
+    if A.shape[1] != W.shape[1]:
+        raise ValueError(f"{a_name} has {A.shape[1]} features per sample but W expects {W.shape[1]} "
+                         f"(W has shape {W.shape}, {a_name} {A.shape})")
+    if b.shape[0] != W.shape[0]:
+        raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")

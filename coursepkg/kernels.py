@@ -23,7 +23,7 @@ from collections.abc import Callable
 import numpy as np
 
 from . import activations as act
-from ._validation import _describe, as_array, as_choice, as_float, as_int, as_rng
+from ._validation import _describe, affine_shapes, as_array, as_choice, as_float, as_int, as_rng
 
 __all__ = ["FEATURE_ACTIVATIONS", "ARCCOS_DEGREE", "draw_weights", "random_features",
            "random_feature_kernel", "arccos_kernel", "kernel_ridge", "kernel_predict", "ridge"]
@@ -145,11 +145,7 @@ def random_features(X, W, b, activation="relu"):
     W = _matrix(W, "W")
     b = as_array(b, "b", ndim=1, allow_complex=False)
     g = _activation(activation)
-    if X.shape[1] != W.shape[1]:
-        raise ValueError(f"X has {X.shape[1]} features per sample but W expects {W.shape[1]} "
-                         f"(W has shape {W.shape}, X {X.shape})")
-    if b.shape[0] != W.shape[0]:
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")
+    affine_shapes(X, "X", W, b)
     Z = X @ W.T + b  # (N, m)
     Phi = as_array(g(Z), "activation(X @ W.T + b)", allow_complex=False, allow_empty=True)  # (N, m)
     if Phi.shape != Z.shape:

@@ -24,7 +24,7 @@ import numpy as np
 from . import activations as act
 from . import losses as _losses
 from . import regularization as _reg
-from ._validation import _describe, as_array, as_choice, as_float, as_int, as_labels, as_rng
+from ._validation import _describe, affine_shapes, as_array, as_choice, as_float, as_int, as_labels, as_rng
 
 __all__ = ["MLP", "count_parameters", "linear_forward", "linear_backward",
            "activation_forward", "activation_backward", "mlp_forward", "mlp_loss_and_grads",
@@ -109,11 +109,7 @@ def linear_forward(A_prev, W, b):
     A_prev = as_array(A_prev, "A_prev", ndim=2)
     W = as_array(W, "W", ndim=2)
     b = as_array(b, "b", ndim=1)
-    if A_prev.shape[1] != W.shape[1]:
-        raise ValueError(f"A_prev has {A_prev.shape[1]} features per sample but W expects {W.shape[1]} "
-                         f"(W has shape {W.shape}, A_prev {A_prev.shape})")
-    if b.shape[0] != W.shape[0]:
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")
+    affine_shapes(A_prev, "A_prev", W, b)
     Z = A_prev @ W.T + b  # (N, n_out)
     return Z, (A_prev, W)
 
@@ -302,6 +298,14 @@ def _check_params(params, sizes=None) -> int:
     return L
 
 
+def _network_inputs(X, n0: int, name: str = "X", allow_complex: bool = True) -> np.ndarray:
+    """Check a batch of network inputs: a finite 2-D array with ``n0`` features per sample."""
+    X = as_array(X, name, ndim=2, allow_complex=allow_complex)
+    if X.shape[1] != n0:
+        raise ValueError(f"{name} must have {n0} features per sample (the network's input width), got shape {X.shape}")
+    return X
+
+
 def mlp_forward(params: Mapping, X, hidden: str = "sigmoid", output: str = "softmax", alpha: float = 1.0):
     r"""Forward pass of a fully connected network on a batch.
 
@@ -341,10 +345,7 @@ def mlp_forward(params: Mapping, X, hidden: str = "sigmoid", output: str = "soft
     :math:`\mathbf{a}^l = g_l(\mathbf{W}^l \mathbf{a}^{l-1} + \mathbf{b}^l)` applied to :math:`\mathbf{x}_i`.
     """
     L = _check_params(params)
-    X = as_array(X, "X", ndim=2)
-    n0 = np.shape(params["W1"])[1]
-    if X.shape[1] != n0:
-        raise ValueError(f"X must have {n0} features per sample (the network's input width), got shape {X.shape}")
+    X = _network_inputs(X, np.shape(params["W1"])[1])
     hidden = as_choice(hidden, "hidden", tuple(act.HIDDEN))
     output = as_choice(output, "output", OUTPUT_ACTIVATIONS)
     P = {k: as_array(v, f"params[{k!r}]") for k, v in params.items()}  # errors name the parameter
@@ -593,10 +594,8 @@ def mlp_loss_and_grads(params: Mapping, X, y, hidden: str = "sigmoid", output: s
     (True, ['W1', 'W2', 'b1', 'b2'])
     """
     L = _check_params(params)
-    X = as_array(X, "X", ndim=2)
     n0, nL = np.shape(params["W1"])[1], np.shape(params[f"W{L}"])[0]
-    if X.shape[1] != n0:
-        raise ValueError(f"X must have {n0} features per sample (the network's input width), got shape {X.shape}")
+    X = _network_inputs(X, n0)
     hidden = as_choice(hidden, "hidden", HIDDEN_ACTIVATIONS)
     output, loss = _check_loss(output, loss)
     alpha = float(act._alpha(alpha, positive=True))
@@ -843,11 +842,7 @@ class MLP:
         hidden, output, loss = self.hidden, self.output, self.loss
 
         def inputs(Xa, name):
-            Xa = as_array(Xa, name, ndim=2, allow_complex=False)
-            if Xa.shape[1] != n0:
-                raise ValueError(f"{name} must have {n0} features per sample (the network's input width), "
-                                 f"got shape {Xa.shape}")
-            return Xa
+            return _network_inputs(Xa, n0, name, allow_complex=False)
 
         X = inputs(X, "X")
         N = X.shape[0]

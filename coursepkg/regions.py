@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._validation import as_array
-from .mlp import _check_params
+from .mlp import _check_params, _network_inputs
 
 __all__ = ["activation_pattern", "local_affine_map", "count_regions", "region_ids"]
 
@@ -36,10 +36,7 @@ def _real_params(params):
 
 def _inputs(params, X, name="X"):
     L, params = _real_params(params)
-    X = as_array(X, name, ndim=2, allow_complex=False)
-    n0 = params["W1"].shape[1]
-    if X.shape[1] != n0:
-        raise ValueError(f"{name} must have {n0} features per sample (the network's input width), got shape {X.shape}")
+    X = _network_inputs(X, params["W1"].shape[1], name, allow_complex=False)
     return L, params, X
 
 
