@@ -158,3 +158,14 @@ def affine_shapes(A: np.ndarray, a_name: str, W: np.ndarray, b: np.ndarray) -> N
                          f"(W has shape {W.shape}, {a_name} {A.shape})")
     if b.shape[0] != W.shape[0]:
         raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")
+
+
+def as_labels_any(y, name: str, n_classes: int | None = None, n_samples: int | None = None) -> np.ndarray:
+    """:func:`as_labels`, with ragged nested lists rejected by our message instead of numpy's."""
+    if isinstance(y, (list, tuple)):
+        try:
+            np.asarray(y)
+        except (ValueError, TypeError):
+            raise ValueError(f"{name} must be a 1-D array of integer labels, got a ragged "
+                             f"{type(y).__name__} of length {len(y)}") from None
+    return as_labels(y, name, n_classes=n_classes, n_samples=n_samples)
