@@ -150,6 +150,7 @@ def convert_markdown(text: str, bib, cell_index: int = 0, figures=None, api_pref
         return numref_text(target, cell_index, figures)
 
     out, fence = [], None
+    directives: list[str] = []  # fences of the open directive blocks (their content is converted)
     chunk: list[str] = []
 
     def flush():
@@ -159,7 +160,12 @@ def convert_markdown(text: str, bib, cell_index: int = 0, figures=None, api_pref
 
     for line in text.splitlines(keepends=True):
         m = FENCE_RE.match(line)
-        if fence is None and m and not m.group(3).strip().startswith("{"):
+        if fence is None and m and m.group(3).strip().startswith("{"):
+            directives.append(m.group(2))
+        elif (fence is None and m and not m.group(3).strip() and directives
+              and m.group(2)[0] == directives[-1][0] and len(m.group(2)) >= len(directives[-1])):
+            directives.pop()
+        elif fence is None and m:
             flush()
             fence = m.group(2)  # a code block: copied as it is
             out.append(line)
