@@ -4,6 +4,12 @@ A hand-written gradient is only as good as the check that compares it with
 an independent estimate. This module provides three such estimates
 (forward differences, central differences and the complex step) and a
 checker that reports the worst relative disagreement and where it occurs.
+
+Bad input: ``TypeError`` for an argument of the wrong kind (``f`` not callable, ``x``
+complex or not numeric, ``f`` returning something that is not a number) and
+``ValueError`` for a wrong value (``x`` empty or not finite, ``h`` not positive or too
+small to resolve, an unknown ``method``, an analytic gradient of the wrong shape, an
+``f`` that returns NaN or changes its output shape); the message names the argument.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ __all__ = ["numerical_gradient", "numerical_jacobian", "check_gradient", "Gradie
 
 METHODS = ("forward", "central", "complex")
 _EPS = np.finfo(np.float64).eps
+_TINY = np.finfo(np.float64).tiny
 
 
 def default_step(method: str) -> float:
@@ -36,12 +43,6 @@ def default_step(method: str) -> float:
         :math:`10^{-20}` for the complex step, where :math:`\epsilon` is the float64
         machine epsilon.
 
-    Raises
-    ------
-    ValueError
-        If ``method`` is not one of the three names.
-    TypeError
-        If ``method`` is not a string.
 
     Notes
     -----
@@ -112,85 +113,95 @@ def _flat_values(value, name: str) -> np.ndarray:
     return np.asarray(value).ravel()
 
 
+def _callable(f, name: str = "f"):
+    if not callable(f):
+        raise TypeError(f"{name} must be a function, got {_describe(f)}")
+    return f
+
+
+def _steps(flat: np.ndarray, h: float, method: str) -> np.ndarray:
+    """The steps h * max(1, |x_k|), refused when too small to resolve."""
+    steps = h * np.maximum(1.0, np.abs(flat))
+    if method == "complex":
+        if h < _TINY:  # Im f(x + ih) = f'(x) h would be subnormal: digits lost
+            raise ValueError(f"h = {h:.3g} is too small for the complex step: the step must be at least "
+                             f"{_TINY:.3g} (the smallest normal float64), got a subnormal step")
+        return steps
+    moved = (flat + steps != flat) & (flat - steps != flat)
+    if not np.all(moved):
+        k = int(np.flatnonzero(~moved)[0])
+        raise ValueError(f"h = {h:.3g} is too small to move x: x + h*max(1, |x_k|) rounds back to x at entry {k} "
+                         f"(x = {flat[k]:.17g}); use h >= {2 * _EPS:.3g} for {method} differences")
+    return steps
+
+
 def numerical_jacobian(f: Callable, x, h: float | None = None, method: str = "central") -> np.ndarray:
     r"""Estimate the Jacobian of ``f`` at ``x`` by finite differences or the complex step.
 
-    Parameters
-    ----------
-    f : callable
-        Maps an array shaped like ``x`` to a scalar or an array of any shape.
-        For ``method="complex"`` it must accept complex input and be real
-        analytic (no ``abs``, no ``max``, no conjugation).
-    x : array_like
-        The point, any shape (real).
-    h : float, optional
-        Base step; scaled by :math:`\max(1, |x_k|)` for each entry. Default
-        :func:`default_step` of the method.
-    method : {"central", "forward", "complex"}
+    ``f`` maps an array shaped like ``x`` to a scalar or an array of a fixed shape; for
+    ``method="complex"`` it must accept complex input and be real analytic. The base step
+    ``h`` (default :func:`default_step`) is scaled by :math:`\max(1, |x_k|)` per entry.
+    Forward: :math:`(f(x + h e_k) - f(x))/h`; central:
+    :math:`(f(x + h e_k) - f(x - h e_k))/(2h)`, each divided by the step actually taken
+    (the representable difference of the two points); complex step:
+    :math:`\operatorname{Im} f(x + i h e_k)/h`.
 
-    Returns
-    -------
-    numpy.ndarray
-        Shape ``np.shape(f(x)) + x.shape``: entry ``[i..., k...]`` estimates
-        :math:`\partial f_i / \partial x_k`.
+    Returns an array of shape ``np.shape(f(x)) + x.shape``: entry ``[i..., k...]`` estimates
+    :math:`\partial f_i / \partial x_k`. Refuses (``ValueError``) a step too small to move
+    ``x`` (or, for the complex step, a subnormal one), an ``f`` whose output shape changes
+    or that returns NaN or infinity; refuses (``TypeError``) an ``f`` that returns complex
+    values to a difference method (their imaginary part would be dropped).
 
-    Raises
-    ------
-    ValueError
-        If ``x`` is empty or not finite, ``h`` is not positive, or ``method`` is unknown.
-    TypeError
-        If ``x`` is not numeric or is complex, or ``f`` does not return numbers.
-
-    Notes
-    -----
-    Forward: :math:`(f(x + h e_k) - f(x))/h`. Central:
-    :math:`(f(x + h e_k) - f(x - h e_k))/(2h)`. Complex step:
-    :math:`\operatorname{Im} f(x + i h e_k)/h`. Costs one (complex: one,
-    central: two) evaluation of ``f`` per entry of ``x``.
-
-    Examples
-    --------
-    >>> import numpy as np
     >>> J = numerical_jacobian(np.sin, np.array([0.0, 1.0]), method="complex")
     >>> np.allclose(J, np.diag(np.cos([0.0, 1.0])), rtol=0, atol=1e-15)
     True
     """
+    f = _callable(f)
     method = as_choice(method, "method", METHODS)
     x = as_array(x, "x", allow_complex=False)
     h = default_step(method) if h is None else as_float(h, "h", minimum=0.0, strict_min=True)
-    user_f = f
+    flat = x.ravel()
+    steps = _steps(flat, h, method)
+    shape = []  # the output shape of f, fixed at the first evaluation
 
-    def f(v):
-        result = user_f(v)
+    def at(v, where):
+        result = f(v.reshape(x.shape))
         value = np.asarray(result)
         if value.dtype.kind not in "biufc":
             raise TypeError(f"f must return a number or an array of numbers, got {_describe(result)}")
+        if value.dtype.kind == "c" and method != "complex":
+            raise TypeError(f"f must return real values for method={method!r}, got {value.dtype} at {where} "
+                            "(the imaginary part would be dropped)")
+        if not shape:
+            shape.append(value.shape)
+        elif value.shape != shape[0]:
+            raise ValueError(f"f must return the same shape at every point, got {shape[0]} and then "
+                             f"{value.shape} at {where}")
+        finite = np.isfinite(value.imag) if method == "complex" else np.isfinite(value)
+        if not np.all(finite):
+            raise ValueError(f"f returned NaN or infinity at {where}; no derivative can be estimated there")
         return value
 
-    flat = x.ravel()
-    steps = h * np.maximum(1.0, np.abs(flat))
     columns = []
     if method == "forward":
-        f0 = np.asarray(f(x), dtype=np.float64)
+        f0 = at(flat, "x").astype(np.float64)
     for k in range(flat.size):
         if method == "complex":
             xc = flat.astype(np.complex128)
             xc[k] += 1j * steps[k]
-            col = np.imag(np.asarray(f(xc.reshape(x.shape)))) / steps[k]
+            col = np.imag(at(xc, f"x + i*h*e_{k}")) / steps[k]
         else:
             xp = flat.copy()
             xp[k] += steps[k]
-            fp = np.asarray(f(xp.reshape(x.shape)), dtype=np.float64)
+            fp = at(xp, f"x + h*e_{k}").astype(np.float64)
             if method == "forward":
-                col = (fp - f0) / steps[k]
+                col = (fp - f0) / (xp[k] - flat[k])
             else:
                 xm = flat.copy()
                 xm[k] -= steps[k]
-                fm = np.asarray(f(xm.reshape(x.shape)), dtype=np.float64)
-                col = (fp - fm) / (2.0 * steps[k])
+                col = (fp - at(xm, f"x - h*e_{k}").astype(np.float64)) / (xp[k] - xm[k])
         columns.append(np.asarray(col, dtype=np.float64))
-    out_shape = columns[0].shape
-    return np.stack(columns, axis=-1).reshape(out_shape + x.shape)
+    return np.stack(columns, axis=-1).reshape(shape[0] + x.shape)
 
 
 def numerical_gradient(f: Callable, x, h: float | None = None, method: str = "central"):
@@ -213,12 +224,6 @@ def numerical_gradient(f: Callable, x, h: float | None = None, method: str = "ce
     numpy.ndarray or dict
         The gradient, shaped like ``x``.
 
-    Raises
-    ------
-    ValueError
-        If ``f`` does not return a scalar, or for the reasons of :func:`numerical_jacobian`.
-    TypeError
-        If ``f`` does not return a number, or ``x`` is complex or not numeric.
 
     Examples
     --------
@@ -227,6 +232,7 @@ def numerical_gradient(f: Callable, x, h: float | None = None, method: str = "ce
     >>> np.allclose(g, [3.0, 12.0], rtol=1e-15)
     True
     """
+    f = _callable(f)
     flat, rebuild, _ = _flatten(x, "x")
     if isinstance(x, Mapping):
         as_array(flat, "x", allow_complex=False)
@@ -304,14 +310,6 @@ def check_gradient(f: Callable, grad, x, method: str = "central", h: float | Non
         ``max_rel_error`` and the name of the worst entry; ``str()`` gives a
         one-line report.
 
-    Raises
-    ------
-    ValueError
-        If the analytic gradient (or, for a dict, one of its entries) does not have the
-        shape of ``x``, a dict gradient does not have the keys of ``x``, ``x`` is empty
-        or not finite, ``h`` is not positive, ``floor`` is negative or ``method`` is unknown.
-    TypeError
-        If ``x`` or the analytic gradient is complex or not numeric.
 
     Notes
     -----
@@ -331,6 +329,9 @@ def check_gradient(f: Callable, grad, x, method: str = "central", h: float | Non
     >>> res.max_rel_error < 1e-9
     True
     """
+    f = _callable(f)
+    if not callable(grad) and grad is None:
+        raise TypeError("grad must be a function or an array shaped like x, got NoneType None")
     method = as_choice(method, "method", METHODS)
     h = None if h is None else as_float(h, "h", minimum=0.0, strict_min=True)
     floor = as_float(floor, "floor", minimum=0.0)
