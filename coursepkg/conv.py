@@ -1,26 +1,33 @@
 r"""Discrete convolution, cross-correlation and their adjoints.
 
-Conventions (see the notation page and chapter 9):
+Conventions (the notation page and chapter 9):
 
 - convolution :math:`(f * g)[n] = \sum_m f[m]\, g[n - m]`;
 - cross-correlation :math:`(f \star g)[n] = \sum_m f[m]\, g[n + m]`.
 
-In 1-D the first argument is the kernel :math:`f` (length :math:`M`) and the
-second the signal :math:`g` (length :math:`N`). :func:`convolve` equals
-``numpy.convolve(f, g, mode)`` and :func:`correlate` equals
-``numpy.correlate(g, f, mode)`` (note the order; for complex input numpy also
-conjugates ``f``, this module never conjugates). The adjoint of
-:math:`\mathbf{x} \mapsto f * \mathbf{x}` ("full") is
-:math:`\mathbf{y} \mapsto f \star \mathbf{y}` ("valid").
-
-In 2-D the image comes first and the kernel second, as in a CNN layer, and
-:func:`convolve2d`/:func:`correlate2d` equal ``scipy.signal.convolve2d`` /
-``scipy.signal.correlate2d`` with zero fill.
+Argument order. The 1-D functions are the two binary operations of the
+chapter's formulas, written left to right: ``convolve(f, g)`` is
+:math:`f * g` and ``correlate(f, g)`` is :math:`f \star g`, the kernel
+:math:`f` first, because the chapter reads :math:`\mathbf{x} \mapsto f * \mathbf{x}`
+as an operator :math:`C_f` applied to a signal and its adjoint as
+:math:`\mathbf{y} \mapsto f \star \mathbf{y}`. (Convolution commutes, so for
+:func:`convolve` the order only matters for which argument the modes
+``"same"``/``"valid"`` treat as the signal.) The 2-D functions are image
+operations, written as a CNN layer and ``scipy.signal`` write them: image
+first, kernel second (``convolve2d(x, k)``, like ``conv2d_forward(X, W, b)``).
+The two orders are kept because each matches the formulas and the library
+calls it sits next to; the keyword names (``f``/``g``, ``x``/``k``) say which
+is which. Note ``correlate(f, g)`` equals ``numpy.correlate(g, f)`` (numpy puts
+the signal first, and conjugates; this module never conjugates).
 
 The boundary modes keep a part of the full result: ``"full"`` every output
 that touches the signal (length :math:`N + M - 1`), ``"same"`` the central
-:math:`N` entries, ``"valid"`` only the :math:`N - M + 1` entries where the
-kernel lies entirely inside the signal.
+:math:`N` entries, ``"valid"`` the :math:`N - M + 1` entries where the kernel
+lies inside the signal.
+
+Bad input (any public function): :class:`TypeError` for an object of the wrong
+kind, :class:`ValueError` for a wrong shape, range or non-finite value; the
+message names the argument, what was expected and what was given.
 """
 from __future__ import annotations
 
@@ -64,99 +71,67 @@ def _keep(full, M, N, mode):
     return full[M - 1:N]
 
 
+def _convolve(f, g, mode):
+    return _keep(_correlate_full_1d(f[::-1], g), f.shape[0], g.shape[0], mode)
+
+
+def _correlate(f, g, mode):
+    return _keep(_correlate_full_1d(f, g), f.shape[0], g.shape[0], mode)
+
+
 def convolve(f, g, mode="full"):
-    r"""1-D discrete convolution :math:`(f * g)[n] = \sum_m f[m]\, g[n-m]`.
+    r"""1-D convolution :math:`(f * g)[n] = \sum_m f[m]\, g[n-m]`; equals ``numpy.convolve(f, g, mode)``.
 
     Parameters
     ----------
     f : array_like, shape (M,)
         The kernel (real or complex).
     g : array_like, shape (N,)
-        The signal (real or complex).
+        The signal; :math:`N \ge M` in modes ``"same"`` and ``"valid"``.
     mode : {"full", "same", "valid"}
-        ``"full"``: length :math:`N + M - 1`; ``"same"``: the central :math:`N`
-        entries; ``"valid"``: the :math:`N - M + 1` entries with the kernel
-        inside the signal.
+        Output length :math:`N + M - 1`, :math:`N` or :math:`N - M + 1`.
 
     Returns
     -------
     numpy.ndarray
-        Equal to ``numpy.convolve(f, g, mode)``.
-
-    Raises
-    ------
-    ValueError
-        If ``f`` or ``g`` is not 1-D, or the kernel is longer than the signal in
-        mode ``"same"`` or ``"valid"``.
-    TypeError
-        If an input is not numeric or ``mode`` is not a string.
-
-    Notes
-    -----
-    The full result at index :math:`n = 0, \dots, N + M - 2` is
-    :math:`\sum_m f[m]\, g[n - m]` with :math:`g` extended by zeros; it is
-    computed as the cross-correlation of the reversed kernel,
-    :math:`f * g = \tilde f \star g` shifted by :math:`M - 1`, where
-    :math:`\tilde f[m] = f[M - 1 - m]`.
+        Computed as the cross-correlation with the reversed kernel.
 
     Examples
     --------
-    >>> convolve([1.0, 1.0], [1.0, 2.0, 3.0])
-    array([1., 3., 5., 3.])
     >>> convolve([1.0, -2.0, 1.0], [0.0, 1.0, 4.0, 9.0, 16.0], mode="valid")
     array([2., 2., 2.])
     """
-    f, g, mode = _check_1d(f, g, mode)
-    full = _correlate_full_1d(f[::-1], g)  # (N + M - 1,)
-    return _keep(full, f.shape[0], g.shape[0], mode)
+    return _convolve(*_check_1d(f, g, mode))
 
 
 def correlate(f, g, mode="full"):
-    r"""1-D cross-correlation :math:`(f \star g)[n] = \sum_m f[m]\, g[n+m]`.
+    r"""1-D cross-correlation :math:`(f \star g)[n] = \sum_m f[m]\, g[n+m]`; equals ``numpy.correlate(g, f, mode)`` for real input.
 
     Parameters
     ----------
     f : array_like, shape (M,)
-        The kernel (real or complex; never conjugated).
+        The kernel (never conjugated).
     g : array_like, shape (N,)
-        The signal.
+        The signal; :math:`N \ge M` in modes ``"same"`` and ``"valid"``.
     mode : {"full", "same", "valid"}
-        ``"full"``: the lags :math:`n = -(M-1), \dots, N-1`; ``"valid"``: the lags
-        :math:`n = 0, \dots, N - M`; ``"same"``: the central :math:`N` lags
-        (numpy's centring).
+        ``"full"``: lags :math:`-(M-1), \dots, N-1`; ``"valid"``: lags
+        :math:`0, \dots, N - M`; ``"same"``: the central :math:`N` lags.
 
     Returns
     -------
     numpy.ndarray
-        Equal to ``numpy.correlate(g, f, mode)`` for real input (numpy
-        conjugates its second argument, this function does not).
-
-    Raises
-    ------
-    ValueError
-        If ``f`` or ``g`` is not 1-D, or the kernel is longer than the signal in
-        mode ``"same"`` or ``"valid"``.
-    TypeError
-        If an input is not numeric or ``mode`` is not a string.
 
     Notes
     -----
-    Cross-correlation is convolution with the reversed kernel. It is the
-    adjoint of convolution: for real :math:`f`,
-    :math:`\langle f * \mathbf{x}, \mathbf{y}\rangle = \langle \mathbf{x}, f \star \mathbf{y}\rangle`
-    with ``"full"`` convolution paired with ``"valid"`` correlation and
-    ``"valid"`` convolution with ``"full"`` correlation.
+    For real :math:`f`, :math:`\langle f * \mathbf{x}, \mathbf{y}\rangle = \langle \mathbf{x}, f \star \mathbf{y}\rangle`
+    with "full" convolution paired with "valid" correlation, and "valid" with "full".
 
     Examples
     --------
-    >>> correlate([1.0, 2.0], [1.0, 0.0, 0.0], mode="valid")
-    array([1., 0.])
     >>> correlate([1.0, 2.0], [1.0, 0.0, 0.0])
     array([2., 1., 0., 0.])
     """
-    f, g, mode = _check_1d(f, g, mode)
-    full = _correlate_full_1d(f, g)  # (N + M - 1,), lags -(M-1) ... N-1
-    return _keep(full, f.shape[0], g.shape[0], mode)
+    return _correlate(*_check_1d(f, g, mode))
 
 
 def _check_2d(x, k, mode):
@@ -185,32 +160,22 @@ def _correlate2d(x, k, mode, same_offset):
 
 
 def convolve2d(x, k, mode="valid"):
-    r"""2-D convolution of an image with a kernel.
+    r"""2-D convolution of an image with a kernel; equals ``scipy.signal.convolve2d(x, k, mode)``.
 
     Parameters
     ----------
     x : array_like, shape (H, W)
         The image (first, as in a CNN layer).
     k : array_like, shape (kh, kw)
-        The kernel.
+        The kernel; it must fit inside the image in mode ``"valid"``.
     mode : {"valid", "same", "full"}
-        Output shape ``(H - kh + 1, W - kw + 1)``, ``(H, W)`` or
-        ``(H + kh - 1, W + kw - 1)``.
+        Output shape ``(H - kh + 1, W - kw + 1)``, ``(H, W)`` or ``(H + kh - 1, W + kw - 1)``.
 
     Returns
     -------
     numpy.ndarray
         :math:`y[i, j] = \sum_{a, b} k[a, b]\, x[i - a, j - b]` (indices of the
-        full result, zero outside the image); equal to
-        ``scipy.signal.convolve2d(x, k, mode)``.
-
-    Raises
-    ------
-    ValueError
-        If an input is not 2-D, empty or not finite, or the kernel does not fit
-        inside the image in mode ``"valid"``.
-    TypeError
-        If an input is not numeric or ``mode`` is not a string.
+        full result, zero outside the image).
 
     Examples
     --------
@@ -228,9 +193,8 @@ def correlate2d(x, k, mode="valid"):
     Parameters
     ----------
     x : array_like, shape (H, W)
-        The image.
     k : array_like, shape (kh, kw)
-        The kernel (never conjugated).
+        Never conjugated.
     mode : {"valid", "same", "full"}
         As in :func:`convolve2d`.
 
@@ -238,23 +202,9 @@ def correlate2d(x, k, mode="valid"):
     -------
     numpy.ndarray
         In mode ``"valid"``, :math:`y[i, j] = \sum_{a, b} k[a, b]\, x[i + a, j + b]`;
-        equal to ``scipy.signal.correlate2d(x, k, mode)`` for real input.
-
-    Raises
-    ------
-    ValueError
-        If an input is not 2-D, empty or not finite, or the kernel does not fit
-        inside the image in mode ``"valid"``.
-    TypeError
-        If an input is not numeric or ``mode`` is not a string.
-
-    Notes
-    -----
-    ``correlate2d(x, k)`` equals ``convolve2d(x, k[::-1, ::-1])`` in modes
-    "valid" and "full"; in mode "same" scipy centres the two differently for
-    even kernel sizes (offset :math:`\lfloor m/2 \rfloor` here against
-    :math:`\lfloor (m-1)/2 \rfloor` for the convolution), and this function
-    follows scipy.
+        equal to ``scipy.signal.correlate2d(x, k, mode)`` for real input (in mode
+        ``"same"`` with an even kernel size scipy centres correlation and
+        convolution differently, and this function follows scipy).
 
     Examples
     --------
@@ -266,50 +216,32 @@ def correlate2d(x, k, mode="valid"):
 
 
 class ConvolutionOperator:
-    r"""The linear map :math:`\mathbf{x} \mapsto` ``convolve(kernel, x, mode)`` as an operator.
+    r"""The linear map :math:`\mathbf{x} \mapsto` ``convolve(kernel, x, mode)`` for :math:`\mathbf{x}` of length n.
 
     Parameters
     ----------
     kernel : array_like, shape (M,)
-        Real kernel :math:`f`.
+        Real kernel :math:`f` (the operator keeps its own copy).
     n : int
-        Length :math:`n` of the input :math:`\mathbf{x}`; at least :math:`M` in
-        modes "same" and "valid".
+        Input length; at least :math:`M` in modes ``"same"`` and ``"valid"``.
     mode : {"full", "same", "valid"}
 
     Attributes
     ----------
     shape : tuple of int
         ``(m, n)`` with :math:`m = n + M - 1`, :math:`n` or :math:`n - M + 1`.
-    kernel : numpy.ndarray
-    n : int
-    mode : str
-
-    Raises
-    ------
-    ValueError
-        If the kernel is not 1-D, ``n`` is too small for the mode, or the mode is unknown.
-    TypeError
-        If the kernel is complex or not numeric, or ``n`` is not an integer.
 
     Notes
     -----
-    Every mode keeps a window of :math:`m` consecutive rows, starting at row
-    :math:`s`, of the full Toeplitz matrix :math:`T_{ij} = f[i - j]` (zero
-    outside :math:`0 \le i - j < M`): :math:`\mathbf{A} = \mathbf{S}\mathbf{T}`
-    with :math:`\mathbf{S}` the row selection. The adjoint is therefore
-    :math:`\mathbf{A}^\top \mathbf{y} = \mathbf{T}^\top \mathbf{S}^\top \mathbf{y}`:
-    put :math:`\mathbf{y}` back at rows :math:`s, \dots, s + m - 1` of a zero
-    vector of length :math:`n + M - 1`, then cross-correlate with :math:`f` in
-    mode "valid" (:math:`\mathbf{T}^\top` is the "valid" cross-correlation).
-    For "full" this is ``correlate(f, y, "valid")``, for "valid" it is
-    ``correlate(f, y, "full")``.
+    Every mode keeps :math:`m` consecutive rows, from row :math:`s`, of the full
+    Toeplitz matrix :math:`T_{ij} = f[i - j]`: :math:`\mathbf{A} = \mathbf{S}\mathbf{T}`.
+    So :math:`\mathbf{A}^\top\mathbf{y} = \mathbf{T}^\top\mathbf{S}^\top\mathbf{y}`: put
+    :math:`\mathbf{y}` back at rows :math:`s, \dots, s + m - 1` of a zero vector and
+    take the "valid" cross-correlation with :math:`f` (that is :math:`\mathbf{T}^\top`).
 
     Examples
     --------
     >>> op = ConvolutionOperator([1.0, 2.0], 3)
-    >>> op.shape
-    (4, 3)
     >>> op.to_dense()
     array([[1., 0., 0.],
            [2., 1., 0.],
@@ -321,12 +253,9 @@ class ConvolutionOperator:
 
     def __init__(self, kernel, n, mode="full"):
         self.kernel = as_array(kernel, "kernel", ndim=1, allow_complex=False).copy()  # never the caller's array
-        self.n = as_int(n, "n", minimum=1)
         self.mode = as_choice(mode, "mode", MODES)
         M = self.kernel.shape[0]
-        if self.mode != "full" and self.n < M:
-            raise ValueError(f"in mode {self.mode!r} the input length n must be at least the kernel "
-                             f"length {M}, got n = {self.n}")
+        self.n = as_int(n, "n", minimum=M if self.mode != "full" else 1, maximum=2**31)
         m = {"full": self.n + M - 1, "same": self.n, "valid": self.n - M + 1}[self.mode]
         self._start = {"full": 0, "same": (M - 1) // 2, "valid": M - 1}[self.mode]
         self.shape = (m, self.n)
@@ -342,61 +271,18 @@ class ConvolutionOperator:
         return v
 
     def matvec(self, x):
-        r"""Apply the operator: ``convolve(kernel, x, mode)``.
-
-        Parameters
-        ----------
-        x : array_like, shape (n,)
-
-        Returns
-        -------
-        numpy.ndarray, shape (m,)
-
-        Raises
-        ------
-        ValueError
-            If ``x`` is not 1-D of length n or not finite.
-        TypeError
-            If ``x`` is not numeric.
-        """
-        x = self._vector(x, "x", self.n)
-        return convolve(self.kernel, x, self.mode)
+        r"""``convolve(kernel, x, mode)``: x of shape (n,) -> shape (m,)."""
+        return _convolve(self.kernel, self._vector(x, "x", self.n), self.mode)
 
     def rmatvec(self, y):
-        r"""Apply the adjoint (transpose) :math:`\mathbf{A}^\top \mathbf{y}`.
-
-        Parameters
-        ----------
-        y : array_like, shape (m,)
-
-        Returns
-        -------
-        numpy.ndarray, shape (n,)
-            A cross-correlation of the kernel with ``y`` embedded in the full
-            output grid (see the class Notes).
-
-        Raises
-        ------
-        ValueError
-            If ``y`` is not 1-D of length m or not finite.
-        TypeError
-            If ``y`` is not numeric.
-        """
+        r"""The adjoint :math:`\mathbf{A}^\top\mathbf{y}`: y of shape (m,) -> shape (n,) (see the class Notes)."""
         y = self._vector(y, "y", self.shape[0])
         full = np.zeros(self.n + self.kernel.shape[0] - 1, dtype=y.dtype)  # (n + M - 1,)
         full[self._start:self._start + y.shape[0]] = y
-        return correlate(self.kernel, full, "valid")
+        return _correlate(self.kernel, full, "valid")
 
     def to_dense(self):
-        r"""The matrix of the operator.
-
-        Returns
-        -------
-        numpy.ndarray, shape (m, n)
-            Rows :math:`s, \dots, s + m - 1` of the Toeplitz matrix
-            :math:`T_{ij} = f[i - j]`; equal to
-            ``scipy.linalg.convolution_matrix(kernel, n, mode)``.
-        """
+        r"""The matrix, shape (m, n); equal to ``scipy.linalg.convolution_matrix(kernel, n, mode)``."""
         M = self.kernel.shape[0]
         i = np.arange(self.n + M - 1)[:, None]   # (n + M - 1, 1)
         j = np.arange(self.n)[None, :]           # (1, n)
@@ -406,8 +292,14 @@ class ConvolutionOperator:
         return T[self._start:self._start + self.shape[0]]
 
 
+def _scaled(v):
+    """``(s, v / s)`` with s = max |v_i| (s = 0 and v unchanged for a zero vector): norms without under/overflow."""
+    s = float(np.max(np.abs(v)))
+    return (s, v / s) if s > 0 else (0.0, v)
+
+
 def dot_test(op, rng):
-    r"""The dot-product (adjoint) test of a linear operator.
+    r"""The dot-product (adjoint) test of a real linear operator.
 
     Parameters
     ----------
@@ -415,33 +307,26 @@ def dot_test(op, rng):
         Anything with ``shape = (m, n)``, ``matvec`` and ``rmatvec``, such as
         a :class:`ConvolutionOperator`.
     rng : numpy.random.Generator
-        Source of the random vectors :math:`\mathbf{x} \in \mathbb{R}^n`,
-        :math:`\mathbf{y} \in \mathbb{R}^m` (standard normal).
+        Source of the standard normal :math:`\mathbf{x} \in \mathbb{R}^n`, :math:`\mathbf{y} \in \mathbb{R}^m`.
 
     Returns
     -------
     float
-        The relative discrepancy
-        :math:`|\langle \mathbf{A}\mathbf{x}, \mathbf{y}\rangle - \langle \mathbf{x}, \mathbf{A}^\top\mathbf{y}\rangle|
-        / \max(\|\mathbf{A}\mathbf{x}\|\,\|\mathbf{y}\|, \|\mathbf{x}\|\,\|\mathbf{A}^\top\mathbf{y}\|)`,
-        a few machine epsilons when ``rmatvec`` is the adjoint of ``matvec``.
-
-    Raises
-    ------
-    TypeError
-        If ``op`` lacks ``shape``, ``matvec`` or ``rmatvec``, ``rng`` is not a
-        Generator, or ``matvec``/``rmatvec`` return complex or non-numeric values
-        (the test is for real operators).
-    ValueError
-        If ``op.shape`` is not two positive integers, or ``matvec``/``rmatvec``
-        return vectors of the wrong length or non-finite values.
+        :math:`|\langle \mathbf{A}\mathbf{x}, \mathbf{y}\rangle - \langle \mathbf{x}, \mathbf{B}\mathbf{y}\rangle|
+        / \max(\|\mathbf{A}\mathbf{x}\|\,\|\mathbf{y}\|, \|\mathbf{x}\|\,\|\mathbf{B}\mathbf{y}\|)` with
+        :math:`\mathbf{B}` = ``rmatvec``: a few machine epsilons when
+        :math:`\mathbf{B} = \mathbf{A}^\top`, of order one otherwise.
 
     Notes
     -----
-    The denominator bounds both inner products by the Cauchy-Schwarz
-    inequality, so the ratio stays meaningful when
-    :math:`\langle \mathbf{A}\mathbf{x}, \mathbf{y}\rangle` happens to be
-    close to zero. Returns 0 when both norms products vanish.
+    The denominator bounds both inner products (Cauchy-Schwarz), so the ratio
+    is meaningful when :math:`\langle \mathbf{A}\mathbf{x}, \mathbf{y}\rangle` is near zero.
+    Each output is divided by its largest entry before the inner products and
+    norms, so operators with entries of :math:`10^{-170}` or :math:`10^{170}`
+    are tested as accurately as those of order one. When both outputs are zero
+    (the zero operator and its adjoint) the result is 0; when only one is, the
+    ratio is :math:`|\langle \mathbf{x}, \mathbf{B}\mathbf{y}\rangle| / (\|\mathbf{x}\|\,\|\mathbf{B}\mathbf{y}\|)`
+    (or its mirror), far from 0 for a wrong adjoint.
 
     Examples
     --------
@@ -457,18 +342,23 @@ def dot_test(op, rng):
     shape = op.shape
     if not isinstance(shape, (tuple, list)) or len(shape) != 2:
         raise ValueError(f"op.shape must be a tuple (m, n) of two integers, got {shape!r}")
-    m = as_int(shape[0], "op.shape[0]", minimum=1)
-    n = as_int(shape[1], "op.shape[1]", minimum=1)
+    m = as_int(shape[0], "op.shape[0]", minimum=1, maximum=2**31)
+    n = as_int(shape[1], "op.shape[1]", minimum=1, maximum=2**31)
     x = rng.standard_normal(n)  # (n,)
     y = rng.standard_normal(m)  # (m,)
     Ax = as_array(op.matvec(x), "op.matvec(x)", allow_complex=False).ravel()
-    ATy = as_array(op.rmatvec(y), "op.rmatvec(y)", allow_complex=False).ravel()
-    if Ax.shape != (m,) or ATy.shape != (n,):
-        raise ValueError(f"op.matvec must return {m} and op.rmatvec {n} values, got {Ax.size} and {ATy.size}")
-    scale = max(np.linalg.norm(Ax) * np.linalg.norm(y), np.linalg.norm(x) * np.linalg.norm(ATy))
-    if scale == 0.0:
+    By = as_array(op.rmatvec(y), "op.rmatvec(y)", allow_complex=False).ravel()
+    if Ax.shape != (m,) or By.shape != (n,):
+        raise ValueError(f"op.matvec must return {m} and op.rmatvec {n} values, got {Ax.size} and {By.size}")
+    a, Ax1 = _scaled(Ax)  # Ax = a * Ax1, max |Ax1| = 1
+    b, By1 = _scaled(By)
+    top = max(a, b)
+    if top == 0.0:
         return 0.0
-    return float(abs(Ax @ y - x @ ATy) / scale)
+    a, b = a / top, b / top  # one of them is 1; the other may underflow to 0 only if it is negligible
+    num = abs(a * (Ax1 @ y) - b * (x @ By1))  # x, y are standard normal: no scaling needed
+    den = max(a * np.linalg.norm(Ax1) * np.linalg.norm(y), b * np.linalg.norm(x) * np.linalg.norm(By1))
+    return float(num / den)
 
 
 def laplacian_kernel(h=1.0):
@@ -477,19 +367,13 @@ def laplacian_kernel(h=1.0):
     Parameters
     ----------
     h : float, default 1.0
-        Grid spacing, positive.
+        Grid spacing, :math:`2^{-511} \le h \le 2^{511}` (about
+        :math:`1.5 \times 10^{-154}` to :math:`6.7 \times 10^{153}`): outside,
+        :math:`2/h^2` overflows or :math:`1/h^2` is no longer a normal float64.
 
     Returns
     -------
     numpy.ndarray, shape (3,)
-
-    Raises
-    ------
-    TypeError
-        If ``h`` is not a real number.
-    ValueError
-        If ``h`` is not positive and finite, or so small that :math:`1/h^2`
-        overflows float64 (:math:`h \lesssim 1.5 \times 10^{-154}`).
 
     Notes
     -----
@@ -505,8 +389,7 @@ def laplacian_kernel(h=1.0):
     array([ 4., -8.,  4.])
     """
     h = as_float(h, "h", minimum=0.0, strict_min=True)
-    with np.errstate(over="ignore", divide="ignore", under="ignore"):
-        kernel = np.array([1.0, -2.0, 1.0]) / h**2
-    if not np.all(np.isfinite(kernel)):
-        raise ValueError(f"h must be at least about 1.5e-154 so that 1/h**2 is a finite float64, got {h!r}")
-    return kernel
+    if not 2.0 ** -511 <= h <= 2.0 ** 511:
+        raise ValueError(f"h must be between 2**-511 (about 1.5e-154) and 2**511 (about 6.7e153) so that "
+                         f"[1, -2, 1]/h**2 is made of normal float64 numbers, got {h!r}")
+    return np.array([1.0, -2.0, 1.0]) / (h * h)

@@ -1,4 +1,4 @@
-"""coursepkg.conv against numpy, scipy.signal and scipy.linalg; adjoints by the dot test."""
+"""coursepkg.conv against numpy, scipy.signal and scipy.linalg; adjoints by the dot test; one bad-input table."""
 import numpy as np
 import pytest
 import scipy.linalg
@@ -165,92 +165,131 @@ def test_extreme_values_stay_finite_and_exact():
     assert dot_test(op, np.random.default_rng(0)) < 1e-12
 
 
-@pytest.mark.parametrize("func", [convolve, correlate])
-def test_bad_input_1d(func):
-    with pytest.raises(ValueError, match=r"kernel f must not be longer than the signal g.*len\(f\) = 4 > len\(g\) = 3"):
-        func(np.ones(4), np.ones(3), "valid")
-    with pytest.raises(ValueError, match="kernel f must not be longer"):
-        func(np.ones(4), np.ones(3), "same")
-    assert func(np.ones(4), np.ones(3), "full").shape == (6,)
-    with pytest.raises(ValueError, match=r"f must be 1-D, got an array of shape \(2, 2\)"):
-        func(np.ones((2, 2)), np.ones(3))
-    with pytest.raises(ValueError, match="g must be 1-D"):
-        func(np.ones(2), 3.0)
-    with pytest.raises(ValueError, match=r"mode must be one of \['full', 'same', 'valid'\], got 'circular'"):
-        func(np.ones(2), np.ones(3), "circular")
-    with pytest.raises(TypeError, match="g must be an array of numbers"):
-        func(np.ones(2), "abc")
-    with pytest.raises(ValueError, match="g must be finite"):
-        func(np.ones(2), [1.0, np.nan])
+class MatrixOp:
+    """A matrix-free operator made of two matrices: matvec by A, rmatvec by B (the adjoint when B = A.T)."""
+
+    def __init__(self, A, B=None, shape=None):
+        self.A = np.asarray(A, dtype=float)
+        self.B = self.A.T if B is None else np.asarray(B, dtype=float)
+        self.shape = self.A.shape if shape is None else shape
+
+    def matvec(self, x):
+        return self.A @ x
+
+    def rmatvec(self, y):
+        return self.B @ y
 
 
-@pytest.mark.parametrize("func", [convolve2d, correlate2d])
-def test_bad_input_2d(func):
-    with pytest.raises(ValueError, match=r"kernel k must fit inside the image x, got k of shape \(4, 2\)"):
-        func(np.ones((3, 3)), np.ones((4, 2)), "valid")
-    with pytest.raises(ValueError, match=r"x must be 2-D, got an array of shape \(1, 3, 3\)"):
-        func(np.ones((1, 3, 3)), np.ones((2, 2)))
-    with pytest.raises(ValueError, match="k must be 2-D"):
-        func(np.ones((3, 3)), np.ones(2))
+@pytest.mark.parametrize("scale", [1e-300, 1e-170, 1.0, 1e170, 1e300])
+def test_dot_test_is_scale_invariant(scale):
+    # the norms of A x for entries of 1e-170 underflow when squared; the test must still see a wrong adjoint
+    A = np.random.default_rng(1).standard_normal((4, 3))
+    right = dot_test(MatrixOp(scale * A), np.random.default_rng(0))
+    wrong = dot_test(MatrixOp(scale * A, scale * A.T[::-1]), np.random.default_rng(0))
+    assert right < 4 * np.finfo(float).eps
+    # at scale 1 the same wrong adjoint gives the same discrepancy: the scale changes nothing
+    reference = dot_test(MatrixOp(A, A.T[::-1]), np.random.default_rng(0))
+    assert reference > 0.05
+    np.testing.assert_allclose(wrong, reference, rtol=1e-12, atol=0)
 
 
-def test_bad_input_operator():
-    with pytest.raises(ValueError, match=r"input length n must be at least the kernel length 3, got n = 2"):
-        ConvolutionOperator([1.0, 2.0, 3.0], 2, "valid")
-    with pytest.raises(TypeError, match="kernel must be real"):
-        ConvolutionOperator([1j, 2.0], 4)
-    with pytest.raises(TypeError, match="n must be an integer"):
-        ConvolutionOperator([1.0, 2.0], 4.0)
-    op = ConvolutionOperator([1.0, 2.0], 4, "full")
-    with pytest.raises(ValueError, match=r"x must have length 4 for an operator of shape \(5, 4\), got 5"):
-        op.matvec(np.ones(5))
-    with pytest.raises(ValueError, match="y must have length 5"):
-        op.rmatvec(np.ones(4))
-    with pytest.raises(TypeError, match="op must have shape, matvec and rmatvec"):
-        dot_test(np.eye(3), np.random.default_rng(0))
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        dot_test(op, 0)
-    with pytest.raises(ValueError, match="h must be > 0.0, got 0.0"):
-        laplacian_kernel(0.0)
-    assert "mode='full'" in repr(op)
+def test_dot_test_on_an_operator_and_adjoint_of_very_different_sizes():
+    A = np.random.default_rng(2).standard_normal((3, 3))
+    # B = 1e-300 A^T is not the adjoint of A: the small side must not vanish from the comparison
+    assert dot_test(MatrixOp(A, 1e-300 * A.T), np.random.default_rng(0)) > 0.05
+    assert dot_test(MatrixOp(1e-300 * A, A.T), np.random.default_rng(0)) > 0.05
 
 
-def test_laplacian_kernel_with_a_tiny_spacing_raises_instead_of_overflowing():
-    # 1/h**2 overflows float64 below h ~ 1.5e-154: an error, not inf and a RuntimeWarning
-    with pytest.raises(ValueError, match=r"h must be at least about 1.5e-154.*got 1e-200"):
-        laplacian_kernel(1e-200)
-    with pytest.raises(ValueError, match="h must be at least"):
-        laplacian_kernel(1e-160)
-    assert np.all(np.isfinite(laplacian_kernel(1e-150)))
-    with pytest.raises(TypeError, match="h must be a real number"):
-        laplacian_kernel("0.1")
-
-
-def test_dot_test_rejects_a_malformed_operator():
-    class Op:
-        def __init__(self, shape, factor=1.0):
-            self.shape, self.factor = shape, factor
-
-        def matvec(self, x):
-            return self.factor * x
-
-        def rmatvec(self, y):
-            return self.factor * y
-
+def test_dot_test_zero_branches():
     rng = np.random.default_rng(0)
-    assert dot_test(Op((3, 3)), rng) < 1e-15
-    assert dot_test(Op([3, 3]), rng) < 1e-15
-    with pytest.raises(ValueError, match=r"op.shape must be a tuple \(m, n\) of two integers, got \(3,\)"):
-        dot_test(Op((3,)), rng)
-    with pytest.raises(TypeError, match="op.shape\\[0\\] must be an integer, got float 3.0"):
-        dot_test(Op((3.0, 3)), rng)
-    with pytest.raises(ValueError, match=r"op.shape\[1\] must be an integer >= 1, got 0"):
-        dot_test(Op((3, 0)), rng)
-    # a complex operator used to be cast to real with a ComplexWarning (a wrong answer)
-    with pytest.raises(TypeError, match=r"op.matvec\(x\) must be real"):
-        dot_test(Op((3, 3), factor=1j), rng)
-    with pytest.raises(ValueError, match=r"op.matvec\(x\) must be finite"):
-        dot_test(Op((3, 3), factor=np.inf), rng)
+    assert dot_test(MatrixOp(np.zeros((3, 2))), rng) == 0.0        # the zero map is its own adjoint
+    # only one side zero: |<x, B y>| / (|x| |B y|), the cosine of an angle between random vectors
+    x_rng, B = np.random.default_rng(5), np.ones((2, 3))
+    x, y = x_rng.standard_normal(2), x_rng.standard_normal(3)
+    expected = abs(x @ (B @ y)) / (np.linalg.norm(x) * np.linalg.norm(B @ y))
+    np.testing.assert_allclose(dot_test(MatrixOp(np.zeros((3, 2)), B), np.random.default_rng(5)), expected,
+                               rtol=1e-14, atol=0)
+    assert expected > 0.1
+
+
+def test_dot_test_accepts_a_list_shape():
+    assert dot_test(MatrixOp(np.eye(3), shape=[3, 3]), np.random.default_rng(0)) < 1e-15
+
+
+def test_laplacian_kernel_over_its_whole_range():
+    # h**2 neither overflows (h = 1e200 used to raise OverflowError) nor gives subnormals
+    np.testing.assert_array_equal(laplacian_kernel(2.0 ** -511), [2.0 ** 1022, -(2.0 ** 1023), 2.0 ** 1022])
+    np.testing.assert_array_equal(laplacian_kernel(2.0 ** 511), [2.0 ** -1022, -(2.0 ** -1021), 2.0 ** -1022])
+    np.testing.assert_allclose(laplacian_kernel(3.0), np.array([1.0, -2.0, 1.0]) / 9.0, rtol=1e-15, atol=0)
+
+
+_rng = np.random.default_rng(0)
+_op = ConvolutionOperator([1.0, 2.0], 4, "full")
+
+
+class _NoAdjoint:
+    shape = (3, 3)
+
+    def matvec(self, x):
+        return x
+
+
+BAD_INPUT = [
+    # (call, exception, regex naming the argument)
+    (lambda: convolve(np.ones(4), np.ones(3), "valid"), ValueError, r"kernel f .*len\(f\) = 4 > len\(g\) = 3"),
+    (lambda: correlate(np.ones(4), np.ones(3), "same"), ValueError, r"kernel f must not be longer"),
+    (lambda: convolve(np.ones((2, 2)), np.ones(3)), ValueError, r"\bf must be 1-D.*\(2, 2\)"),
+    (lambda: correlate(np.ones(2), 3.0), ValueError, r"\bg must be 1-D"),
+    (lambda: convolve(np.ones(2), np.ones(3), "circular"), ValueError, r"mode must be one of.*'circular'"),
+    (lambda: convolve(np.ones(2), "abc"), TypeError, r"\bg must be an array of numbers"),
+    (lambda: correlate(np.ones(2), [1.0, np.nan]), ValueError, r"\bg must be finite"),
+    (lambda: convolve2d(np.ones((3, 3)), np.ones((4, 2)), "valid"), ValueError, r"kernel k must fit.*\(4, 2\)"),
+    (lambda: correlate2d(np.ones((1, 3, 3)), np.ones((2, 2))), ValueError, r"\bx must be 2-D.*\(1, 3, 3\)"),
+    (lambda: convolve2d(np.ones((3, 3)), np.ones(2)), ValueError, r"\bk must be 2-D"),
+    (lambda: ConvolutionOperator([1.0, 2.0, 3.0], 2, "valid"), ValueError, r"\bn must be an integer >= 3, got 2"),
+    (lambda: ConvolutionOperator([1j, 2.0], 4), TypeError, r"kernel must be real"),
+    (lambda: ConvolutionOperator([1.0, 2.0], 4.0), TypeError, r"\bn must be an integer"),
+    (lambda: ConvolutionOperator([1.0, 2.0], 10**400), ValueError, r"\bn must be an integer <="),
+    (lambda: _op.matvec(np.ones(5)), ValueError, r"\bx must have length 4 .*\(5, 4\), got 5"),
+    (lambda: _op.rmatvec(np.ones(4)), ValueError, r"\by must have length 5"),
+    (lambda: dot_test(np.eye(3), _rng), TypeError, r"op must have shape, matvec and rmatvec"),
+    (lambda: dot_test(_NoAdjoint(), _rng), TypeError, r"op must have .* without 'rmatvec'"),
+    (lambda: dot_test(_op, 0), TypeError, r"rng must be a numpy.random.Generator"),
+    (lambda: dot_test(MatrixOp(np.eye(3), shape=(3,)), _rng), ValueError, r"op.shape must be a tuple \(m, n\)"),
+    (lambda: dot_test(MatrixOp(np.eye(3), shape=(3.0, 3)), _rng), TypeError, r"op.shape\[0\] must be an integer"),
+    (lambda: dot_test(MatrixOp(np.eye(3), shape=(3, 0)), _rng), ValueError, r"op.shape\[1\] must be an integer >= 1"),
+    (lambda: dot_test(MatrixOp(np.eye(3), shape=(3, 10**400)), _rng), ValueError, r"op.shape\[1\] must be an integer <="),
+    (lambda: dot_test(MatrixOp(np.ones((4, 3)), np.ones((3, 3)), shape=(3, 3)), _rng), ValueError,
+     r"op.matvec must return 3 .* got 4"),
+    (lambda: dot_test(ComplexOp(), _rng), TypeError, r"op.matvec\(x\) must be real"),
+    (lambda: dot_test(MatrixOp(np.full((3, 3), np.inf)), _rng), ValueError, r"op.matvec\(x\) must be finite"),
+    (lambda: laplacian_kernel(0.0), ValueError, r"\bh must be > 0"),
+    (lambda: laplacian_kernel(1e-200), ValueError, r"\bh must be between .*got 1e-200"),
+    (lambda: laplacian_kernel(1e200), ValueError, r"\bh must be between .*got 1e\+200"),
+    (lambda: laplacian_kernel(2.0 ** -512), ValueError, r"\bh must be between"),
+    (lambda: laplacian_kernel(10**400), ValueError, r"\bh must be finite"),
+    (lambda: laplacian_kernel("0.1"), TypeError, r"\bh must be a real number"),
+]
+
+
+class ComplexOp(MatrixOp):
+    def __init__(self):
+        super().__init__(np.eye(3))
+
+    def matvec(self, x):
+        return 1j * x
+
+
+@pytest.mark.parametrize("call, exc, pattern", BAD_INPUT)
+def test_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_full_mode_accepts_a_kernel_longer_than_the_signal_and_repr_names_the_mode():
+    assert convolve(np.ones(4), np.ones(3), "full").shape == (6,)
+    assert correlate(np.ones(4), np.ones(3), "full").shape == (6,)
+    assert "mode='full'" in repr(_op)
 
 
 def test_operator_keeps_its_own_copy_of_the_kernel():
