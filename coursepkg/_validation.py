@@ -34,6 +34,9 @@ def as_array(x, name: str, *, ndim: int | Sequence[int] | None = None,
     complex128 when ``allow_complex`` is true (so the complex-step derivative
     passes through), and rejected otherwise.
     """
+    if type(x) is np.ndarray and x.dtype == np.float64 and x.size and (ndim is None or x.ndim == ndim):
+        if not finite or np.isfinite(x).all():  # the common case, checked in a few microseconds
+            return x
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")
     try:
@@ -66,7 +69,10 @@ def as_labels(y, name: str, n_classes: int | None = None, n_samples: int | None 
     """Check integer class labels of shape (N,) with values in [0, n_classes)."""
     if isinstance(y, (str, bytes)) or y is None:
         raise TypeError(f"{name} must be an array of integer labels, got {_describe(y)}")
-    arr = np.asarray(y)
+    try:
+        arr = np.asarray(y)
+    except (ValueError, TypeError) as exc:  # ragged nested lists
+        raise TypeError(f"{name} must be an array of integer labels, got {_describe(y)} ({exc})") from None
     if arr.dtype.kind == "f":
         if arr.size and not np.all(np.isfinite(arr)):
             raise ValueError(f"{name} must hold integer labels, got NaN or infinite values")
@@ -94,13 +100,15 @@ def as_labels(y, name: str, n_classes: int | None = None, n_samples: int | None 
     return arr
 
 
-def as_int(n, name: str, *, minimum: int | None = None) -> int:
-    """Check an integer argument (bool is rejected), optionally bounded below."""
+def as_int(n, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Check an integer argument (bool is rejected), optionally bounded."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
         raise TypeError(f"{name} must be an integer, got {_describe(n)}")
     n = int(n)
     if minimum is not None and n < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}, got {n}")
+    if maximum is not None and n > maximum:
+        raise ValueError(f"{name} must be an integer <= {maximum}, got {_describe(n)}")
     return n
 
 
@@ -109,7 +117,10 @@ def as_float(x, name: str, *, minimum: float | None = None, maximum: float | Non
     """Check a real scalar argument, optionally bounded."""
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {_describe(x)}")
-    x = float(x)
+    try:
+        x = float(x)
+    except OverflowError:  # a Python int beyond the float64 range
+        raise ValueError(f"{name} must be finite (a float64), got an integer of {len(str(abs(x)))} digits") from None
     if not np.isfinite(x):
         raise ValueError(f"{name} must be finite, got {x}")
     if minimum is not None and (x < minimum or (strict_min and x == minimum)):
@@ -158,6 +169,40 @@ def affine_shapes(A: np.ndarray, a_name: str, W: np.ndarray, b: np.ndarray) -> N
                          f"(W has shape {W.shape}, {a_name} {A.shape})")
     if b.shape[0] != W.shape[0]:
         raise ValueError(f"b must have shape ({W.shape[0]},) to match W of shape {W.shape}, got {b.shape}")
+
+
+def as_network_params(params, name: str = "params", allow_complex: bool = True) -> dict:
+    """Check the params dict of a fully connected network, ``W1, b1, ..., WL, bL``.
+
+    Every entry is converted by :func:`as_array` (so its type is checked before its
+    shape); ``W{l}`` must be 2-D (n_l, n_{l-1}), ``b{l}`` of shape (n_l,), and the
+    layers must chain. Returns a new dict of arrays in the order W1, b1, ..., WL, bL.
+    """
+    from collections.abc import Mapping
+    if not isinstance(params, Mapping):
+        raise TypeError(f"{name} must be a dict of arrays with keys 'W1', 'b1', ..., got {_describe(params)}")
+    L = sum(1 for k in params if isinstance(k, str) and k.startswith("W"))
+    keys = [f"{p}{l}" for l in range(1, L + 1) for p in "Wb"]
+    if L == 0 or set(params) != set(keys):
+        raise ValueError(f"{name} must have keys W1, b1, ..., WL, bL, got {sorted(map(str, params))}")
+    out = {k: as_array(params[k], f"{name}[{k!r}]", ndim=2 if k[0] == "W" else 1,
+                       allow_complex=allow_complex) for k in keys}
+    for l in range(1, L + 1):
+        W, b = out[f"W{l}"].shape, out[f"b{l}"].shape
+        if b != (W[0],):
+            raise ValueError(f"{name}['b{l}'] must have shape ({W[0]},) to match {name}['W{l}'] of shape {W}, got {b}")
+        if l > 1 and W[1] != out[f"W{l - 1}"].shape[0]:
+            raise ValueError(f"{name}['W{l}'] has {W[1]} columns but layer {l - 1} has "
+                             f"{out[f'W{l - 1}'].shape[0]} units")
+    return out
+
+
+def as_network_inputs(X, n0: int, name: str = "X", allow_complex: bool = True) -> np.ndarray:
+    """Check a batch of network inputs: a finite 2-D array with ``n0`` features per sample."""
+    X = as_array(X, name, ndim=2, allow_complex=allow_complex)
+    if X.shape[1] != n0:
+        raise ValueError(f"{name} must have {n0} features per sample (the network's input width), got shape {X.shape}")
+    return X
 
 
 def as_labels_any(y, name: str, n_classes: int | None = None, n_samples: int | None = None) -> np.ndarray:

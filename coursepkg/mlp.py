@@ -8,99 +8,106 @@ Notation (see the book's notation page): layers :math:`l = 0, \dots, L` with
 Arrays are batch-first: a batch of N inputs is ``X`` of shape (N, n_0) and
 layer l computes ``Z = A_prev @ W.T + b`` of shape (N, n_l).
 
-The network is a set of pure functions (``linear_forward``,
-``activation_forward``, ``mlp_forward``, ...) that return ``(out, cache)``;
-:class:`MLP` holds the parameters and the choices of activations and calls them.
-:func:`mlp_loss_and_grads` (and :meth:`MLP.loss_and_grads`) back-propagates a
-whole batch at once; :meth:`MLP.fit` trains with any :mod:`coursepkg.optim`
-optimizer, validating its arguments once and then running unchecked internals.
+The network is built from one pair of layers, ``linear_forward``/``linear_backward``
+and ``activation_forward``/``activation_backward``, each returning or taking a
+named-tuple cache. :func:`mlp_forward`, :func:`mlp_loss_and_grads` and
+:meth:`MLP.fit` compose them; the output error :math:`\partial c/\partial \mathbf{Z}^L`
+comes from a small table of (output, loss) pairs, as Nielsen's ``cost.delta``.
+
+Bad input: every public function checks its arguments once and raises
+``TypeError`` (wrong kind) or ``ValueError`` (wrong shape, range or value) naming
+the argument, what was expected and what was given; the private ``_name``
+functions compute without checks.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from . import activations as act
-from . import losses as _losses
+from . import init as _init
 from . import regularization as _reg
-from ._validation import _describe, affine_shapes, as_array, as_choice, as_float, as_int, as_labels, as_rng
+from ._validation import (_describe, affine_shapes, as_array, as_choice, as_float, as_int, as_labels,
+                          as_network_inputs, as_network_params, as_rng)
 
 __all__ = ["MLP", "count_parameters", "linear_forward", "linear_backward",
            "activation_forward", "activation_backward", "mlp_forward", "mlp_loss_and_grads",
-           "init_params", "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "INITS", "LOSSES"]
+           "init_params", "LinearCache", "ActivationCache", "LayerCache", "EarlyStopping", "AlphaSchedule",
+           "HIDDEN_ACTIVATIONS", "OUTPUT_ACTIVATIONS", "INITS", "LOSSES"]
 
-HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "softplus", "smooth_relu")
-OUTPUT_ACTIVATIONS = ("softmax", "sigmoid", "identity")
+#: hidden activations: the elementwise ones of :data:`coursepkg.activations.HIDDEN`
+HIDDEN_ACTIVATIONS = tuple(act.HIDDEN)
 INITS = ("xavier", "he", "normal")
-#: the losses allowed with each output activation; the first one is the natural pairing
-LOSSES = {"softmax": ("cross_entropy",), "sigmoid": ("binary_cross_entropy", "quadratic"),
-          "identity": ("quadratic",)}
+MAX_ALPHA = 1e6  # sharpness of smooth_relu: alpha * z must stay far from overflow
 
 
-def count_parameters(sizes: Sequence[int]) -> int:
-    r"""Number of weights and biases of a fully connected network.
-
-    Parameters
-    ----------
-    sizes : sequence of int
-        Layer widths :math:`(n_0, n_1, \dots, n_L)`, at least two.
-
-    Returns
-    -------
-    int
-        :math:`\sum_{l=1}^{L} n_l (n_{l-1} + 1)`: layer :math:`l` has an
-        :math:`n_l \times n_{l-1}` weight matrix and :math:`n_l` biases.
-
-    Raises
-    ------
-    TypeError
-        If ``sizes`` is not a sequence of integers.
-    ValueError
-        If it has fewer than two entries or a width is below 1.
-
-    Examples
-    --------
-    >>> count_parameters([64, 100, 10])
-    7510
-    """
-    sizes = _check_sizes(sizes)
-    return sum(n * (m + 1) for m, n in zip(sizes[:-1], sizes[1:]))
+class LinearCache(NamedTuple):
+    """What :func:`linear_backward` needs: the layer's input (N, n_in) and weights (n_out, n_in)."""
+    A_prev: np.ndarray
+    W: np.ndarray
 
 
-def _check_sizes(sizes) -> list[int]:
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
-        raise TypeError(f"sizes must be a sequence of layer widths such as [64, 100, 10], got {_describe(sizes)}")
-    if len(sizes) < 2:
-        raise ValueError(f"sizes must list at least an input and an output width, got {list(sizes)}")
-    return [as_int(n, f"sizes[{i}]", minimum=1) for i, n in enumerate(sizes)]
+class ActivationCache(NamedTuple):
+    """What :func:`activation_backward` needs: pre-activations, activations, name, smooth-ReLU sharpness."""
+    Z: np.ndarray
+    A: np.ndarray
+    name: str
+    alpha: float
+
+
+class LayerCache(NamedTuple):
+    """One layer of :func:`mlp_forward`: its linear and activation caches."""
+    linear: LinearCache
+    activation: ActivationCache
+
+
+# ---------------------------------------------------------------------------
+# The layer pair: public functions check, private ones compute.
+# ---------------------------------------------------------------------------
+
+def _linear_forward(A_prev, W, b):
+    return A_prev @ W.T + b, LinearCache(A_prev, W)  # (N, n_out)
+
+
+def _linear_backward(dZ, cache):
+    return dZ @ cache.W, dZ.T @ cache.A_prev, dZ.sum(axis=0)  # (eq-06-batch)
+
+
+def _activation_forward(Z, name, alpha):
+    if name == "softmax":
+        A = act.softmax(Z, axis=-1)
+    elif name == "smooth_relu":
+        A = act.smooth_relu(Z, alpha)
+    else:
+        A = act.HIDDEN[name][0](Z)
+    return A, ActivationCache(Z, A, name, alpha)
+
+
+def _activation_backward(dA, cache):
+    Z, A, name, alpha = cache
+    if name == "softmax":  # rows: (diag(a) - a a^T) da = a * (da - a.da)
+        return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
+    if name == "smooth_relu":
+        return dA * act.smooth_relu_prime(Z, alpha)
+    return dA * act.HIDDEN[name][1](Z)
+
+
+def _check_cache(cache, kind, fields):
+    if not isinstance(cache, kind):
+        if not (isinstance(cache, tuple) and len(cache) == len(fields)):
+            raise TypeError(f"cache must be the {kind.__name__} returned by the forward function, got {_describe(cache)}")
+        cache = kind(*cache)
+    return cache
 
 
 def linear_forward(A_prev, W, b):
     r"""Affine map of a batch: :math:`\mathbf{Z} = \mathbf{A}_{\text{prev}} \mathbf{W}^\top + \mathbf{b}`.
 
-    Parameters
-    ----------
-    A_prev : array_like, shape (N, n_in)
-        Activations of the previous layer, one row per sample.
-    W : array_like, shape (n_out, n_in)
-    b : array_like, shape (n_out,)
+    ``A_prev`` (N, n_in), ``W`` (n_out, n_in), ``b`` (n_out,) give ``Z`` (N, n_out)
+    and the cache ``LinearCache(A_prev, W)`` for :func:`linear_backward`.
 
-    Returns
-    -------
-    Z : numpy.ndarray, shape (N, n_out)
-    cache : tuple
-        ``(A_prev, W)``, what :func:`linear_backward` needs.
-
-    Raises
-    ------
-    ValueError
-        If the shapes do not fit together, or an entry is not finite.
-    TypeError
-        If an argument is not a numeric array.
-
-    Examples
-    --------
     >>> import numpy as np
     >>> Z, cache = linear_forward(np.array([[1.0, 2.0]]), np.array([[1.0, 0.0], [0.0, -1.0], [1.0, 1.0]]), np.zeros(3))
     >>> Z.tolist()
@@ -110,587 +117,365 @@ def linear_forward(A_prev, W, b):
     W = as_array(W, "W", ndim=2)
     b = as_array(b, "b", ndim=1)
     affine_shapes(A_prev, "A_prev", W, b)
-    Z = A_prev @ W.T + b  # (N, n_out)
-    return Z, (A_prev, W)
+    return _linear_forward(A_prev, W, b)
 
 
 def linear_backward(dZ, cache):
-    r"""Back-propagate through :func:`linear_forward`.
+    r"""Back-propagate through :func:`linear_forward`: the batched rule of chapter 6,
 
-    Parameters
-    ----------
-    dZ : array_like, shape (N, n_out)
-        :math:`\partial c / \partial \mathbf{Z}` for the batch loss :math:`c`.
-    cache : tuple
-        From :func:`linear_forward`.
+    :math:`\mathbf{dA}_{\text{prev}} = \mathbf{dZ}\,\mathbf{W}`,
+    :math:`\mathbf{dW} = \mathbf{dZ}^\top \mathbf{A}_{\text{prev}}` (summed over the batch),
+    :math:`\mathbf{db} = \mathbf{dZ}^\top \mathbf{1}`, for ``dZ`` of shape (N, n_out).
 
-    Returns
-    -------
-    dA_prev : numpy.ndarray, shape (N, n_in)
-        :math:`\mathbf{dZ}\,\mathbf{W}`.
-    dW : numpy.ndarray, shape (n_out, n_in)
-        :math:`\mathbf{dZ}^\top \mathbf{A}_{\text{prev}}` (summed over the batch).
-    db : numpy.ndarray, shape (n_out,)
-        Column sums of :math:`\mathbf{dZ}`.
-
-    Raises
-    ------
-    ValueError
-        If ``dZ`` is not 2-D of shape (N, n_out) or not finite.
-    TypeError
-        If ``cache`` is not the tuple returned by :func:`linear_forward`.
-
-    Examples
-    --------
     >>> import numpy as np
     >>> Z, cache = linear_forward(np.ones((4, 2)), np.ones((3, 2)), np.zeros(3))
     >>> dA_prev, dW, db = linear_backward(np.ones((4, 3)), cache)
     >>> dA_prev.shape, dW.tolist()[0], db.tolist()
     ((4, 2), [4.0, 4.0], [4.0, 4.0, 4.0])
     """
-    if not (isinstance(cache, tuple) and len(cache) == 2 and all(isinstance(c, np.ndarray) for c in cache)):
-        raise TypeError(f"cache must be the (A_prev, W) tuple returned by linear_forward, got {_describe(cache)}")
-    A_prev, W = cache
+    cache = _check_cache(cache, LinearCache, ("A_prev", "W"))
+    A_prev = as_array(cache.A_prev, "cache.A_prev", ndim=2)
+    W = as_array(cache.W, "cache.W", ndim=2)
+    if A_prev.shape[1] != W.shape[1]:
+        raise ValueError(f"cache.A_prev must have {W.shape[1]} columns to match cache.W {W.shape}, got {A_prev.shape}")
     dZ = as_array(dZ, "dZ", ndim=2)
     if dZ.shape != (A_prev.shape[0], W.shape[0]):
         raise ValueError(f"dZ must have shape {(A_prev.shape[0], W.shape[0])}, got {dZ.shape}")
-    return dZ @ W, dZ.T @ A_prev, dZ.sum(axis=0)
+    return _linear_backward(dZ, LinearCache(A_prev, W))
 
 
-def _activation_pair(name: str, alpha: float):
-    if name == "softmax":
-        raise ValueError("softmax is not elementwise; use activation_forward only for elementwise units")
-    g, g_prime = act.HIDDEN[name]
-    if name == "smooth_relu":
-        return (lambda z: g(z, alpha)), (lambda z: g_prime(z, alpha))
-    return g, g_prime
+def _check_alpha(alpha, name="alpha"):
+    return as_float(alpha, name, minimum=0.0, strict_min=True, maximum=MAX_ALPHA)
 
 
 def activation_forward(Z, name: str, alpha: float = 1.0):
-    r"""Apply an activation to a batch of pre-activations.
+    r"""Apply an activation to a batch of pre-activations ``Z`` (N, n).
 
-    Parameters
-    ----------
-    Z : array_like, shape (N, n)
-    name : str
-        ``"softmax"`` (row-wise) or an elementwise activation of
-        :data:`coursepkg.activations.HIDDEN`.
-    alpha : float, default 1.0
-        Sharpness of ``"smooth_relu"`` (ignored otherwise).
+    ``name`` is ``"softmax"`` (row-wise) or a name of :data:`HIDDEN_ACTIVATIONS`;
+    ``alpha`` is the sharpness of ``"smooth_relu"`` (ignored otherwise). Returns
+    ``A`` (N, n) and the cache ``ActivationCache(Z, A, name, alpha)``.
 
-    Returns
-    -------
-    A : numpy.ndarray, shape (N, n)
-    cache : tuple
-        ``(Z, A, name, alpha)``.
-
-    Raises
-    ------
-    ValueError
-        If ``Z`` is not 2-D or not finite, ``name`` is unknown, or ``alpha`` is not
-        positive (``"smooth_relu"``).
+    >>> import numpy as np
+    >>> A, cache = activation_forward(np.array([[-1.0, 2.0]]), "relu")
+    >>> A.tolist(), cache.name
+    ([[0.0, 2.0]], 'relu')
     """
     Z = as_array(Z, "Z", ndim=2)
-    choices = tuple(act.HIDDEN) + ("softmax",)
-    name = as_choice(name, "name", choices)
-    if name == "softmax":
-        A = act.softmax(Z, axis=-1)
-    else:
-        A = _activation_pair(name, alpha)[0](Z)
-    return A, (Z, A, name, alpha)
+    name = as_choice(name, "name", HIDDEN_ACTIVATIONS + ("softmax",))
+    return _activation_forward(Z, name, _check_alpha(alpha))
 
 
 def activation_backward(dA, cache):
     r"""Back-propagate through :func:`activation_forward`.
 
-    For an elementwise activation :math:`\mathbf{dZ} = \mathbf{dA} \odot g'(\mathbf{Z})`;
-    for the softmax, row by row,
+    Elementwise: :math:`\mathbf{dZ} = \mathbf{dA} \odot g'(\mathbf{Z})`; softmax, row by row:
     :math:`\mathbf{dz} = (\operatorname{diag}(\mathbf{a}) - \mathbf{a}\mathbf{a}^\top)\mathbf{da}
     = \mathbf{a} \odot (\mathbf{da} - \mathbf{a}^\top \mathbf{da})`.
 
-    Parameters
-    ----------
-    dA : array_like, shape (N, n)
-    cache : tuple
-        From :func:`activation_forward`.
-
-    Returns
-    -------
-    numpy.ndarray, shape (N, n)
-        :math:`\partial c / \partial \mathbf{Z}`.
-
-    Raises
-    ------
-    ValueError
-        If ``dA`` does not have the shape of ``Z`` or is not finite.
-    TypeError
-        If ``cache`` is not the tuple returned by :func:`activation_forward`.
+    >>> import numpy as np
+    >>> A, cache = activation_forward(np.array([[-1.0, 2.0]]), "relu")
+    >>> activation_backward(np.array([[5.0, 5.0]]), cache).tolist()
+    [[0.0, 5.0]]
     """
-    if not (isinstance(cache, tuple) and len(cache) == 4 and isinstance(cache[0], np.ndarray)
-            and isinstance(cache[1], np.ndarray) and isinstance(cache[2], str)):
-        raise TypeError(f"cache must be the (Z, A, name, alpha) tuple returned by activation_forward, "
-                        f"got {_describe(cache)}")
-    Z, A, name, alpha = cache
+    cache = _check_cache(cache, ActivationCache, ("Z", "A", "name", "alpha"))
+    Z = as_array(cache.Z, "cache.Z", ndim=2)
+    name = as_choice(cache.name, "cache.name", HIDDEN_ACTIVATIONS + ("softmax",))
+    alpha = _check_alpha(cache.alpha, "cache.alpha")
+    A = as_array(cache.A, "cache.A", ndim=2)
+    if A.shape != Z.shape:
+        raise ValueError(f"cache.A must have the shape of cache.Z {Z.shape}, got {A.shape}")
     dA = as_array(dA, "dA", ndim=2)
     if dA.shape != Z.shape:
         raise ValueError(f"dA must have shape {Z.shape}, got {dA.shape}")
-    if name == "softmax":
-        return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
-    return dA * _activation_pair(name, alpha)[1](Z)
+    return _activation_backward(dA, ActivationCache(Z, A, name, alpha))
 
 
-def init_params(sizes: Sequence[int], init: str, rng: np.random.Generator) -> dict:
-    r"""Random initial parameters ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``.
+# ---------------------------------------------------------------------------
+# Output layer and loss: one table (Nielsen's cost.fn and cost.delta).
+# Each entry maps (output, loss) to the mean loss and dc/dZ^L of a batch,
+# from the output layer's ActivationCache c and the targets T (N, n_L).
+# ---------------------------------------------------------------------------
 
-    Parameters
-    ----------
-    sizes : sequence of int
-        :math:`(n_0, \dots, n_L)`.
-    init : {"xavier", "he", "normal"}
-        ``"xavier"``: :math:`W_{ij} \sim \mathcal{N}(0, 2/(n_{l-1} + n_l))`, zero biases
-        (Glorot & Bengio). ``"he"``: :math:`\mathcal{N}(0, 2/n_{l-1})`, zero biases.
-        ``"normal"``: weights and biases :math:`\mathcal{N}(0, 1)` (Nielsen's first network).
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    dict of numpy.ndarray
-        ``W{l}`` of shape (n_l, n_{l-1}) and ``b{l}`` of shape (n_l,).
-
-    Raises
-    ------
-    TypeError
-        If ``sizes`` is not a sequence of integers or ``rng`` is not a Generator.
-    ValueError
-        If ``sizes`` has fewer than two entries, a width is below 1, or ``init`` is unknown.
-    """
-    sizes = _check_sizes(sizes)
-    init = as_choice(init, "init", INITS)
-    rng = as_rng(rng)
-    params = {}
-    for l, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
-        if init == "normal":
-            params[f"W{l}"] = rng.standard_normal((n, m))
-            params[f"b{l}"] = rng.standard_normal(n)
-            continue
-        std = np.sqrt(2.0 / (m + n)) if init == "xavier" else np.sqrt(2.0 / m)
-        params[f"W{l}"] = std * rng.standard_normal((n, m))
-        params[f"b{l}"] = np.zeros(n)
-    return params
+def _quadratic(c, T):
+    return 0.5 * np.sum((c.A - T) ** 2) / T.shape[0]
 
 
-def _check_params(params, sizes=None) -> int:
-    """Check a params dict of a fully connected network; return its depth L."""
-    if not isinstance(params, Mapping):
-        raise TypeError(f"params must be a dict of arrays with keys 'W1', 'b1', ..., got {_describe(params)}")
-    L = sum(1 for k in params if isinstance(k, str) and k.startswith("W"))
-    expected = {f"{p}{l}" for l in range(1, L + 1) for p in "Wb"}
-    if L == 0 or set(params) != expected:
-        raise ValueError(f"params must have keys W1, b1, ..., WL, bL, got {sorted(map(str, params))}")
-    for l in range(1, L + 1):
-        W, b = np.shape(params[f"W{l}"]), np.shape(params[f"b{l}"])
-        if len(W) != 2 or b != (W[0],):
-            raise ValueError(f"params['W{l}'] must be 2-D (n_{l}, n_{l - 1}) and params['b{l}'] of shape (n_{l},), "
-                             f"got {W} and {b}")
-        if l > 1 and W[1] != np.shape(params[f"W{l - 1}"])[0]:
-            raise ValueError(f"params['W{l}'] has {W[1]} columns but layer {l - 1} has "
-                             f"{np.shape(params[f'W{l - 1}'])[0]} units")
-    return L
+_COSTS = {
+    ("softmax", "cross_entropy"): (lambda c, T: -np.sum(T * act.log_softmax(c.Z, axis=-1)) / T.shape[0],
+                                   lambda c, T: (c.A - T) / T.shape[0]),
+    ("sigmoid", "binary_cross_entropy"): (lambda c, T: np.sum(act.softplus(c.Z) - T * c.Z) / T.shape[0],
+                                          lambda c, T: (c.A - T) / T.shape[0]),
+    ("sigmoid", "quadratic"): (_quadratic, lambda c, T: _activation_backward((c.A - T) / T.shape[0], c)),
+    ("identity", "quadratic"): (_quadratic, lambda c, T: (c.A - T) / T.shape[0]),
+}
+OUTPUT_ACTIVATIONS = tuple(dict.fromkeys(out for out, _ in _COSTS))
+#: the losses allowed with each output activation; the first one is the natural pairing
+LOSSES = {out: tuple(loss for o, loss in _COSTS if o == out) for out in OUTPUT_ACTIVATIONS}
 
 
-def _network_inputs(X, n0: int, name: str = "X", allow_complex: bool = True) -> np.ndarray:
-    """Check a batch of network inputs: a finite 2-D array with ``n0`` features per sample."""
-    X = as_array(X, name, ndim=2, allow_complex=allow_complex)
-    if X.shape[1] != n0:
-        raise ValueError(f"{name} must have {n0} features per sample (the network's input width), got shape {X.shape}")
-    return X
+def _check_sizes(sizes) -> list[int]:
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+        raise TypeError(f"sizes must be a sequence of layer widths such as [64, 100, 10], got {_describe(sizes)}")
+    if len(sizes) < 2:
+        raise ValueError(f"sizes must list at least an input and an output width, got {list(sizes)}")
+    return [as_int(n, f"sizes[{i}]", minimum=1, maximum=2 ** 31 - 1) for i, n in enumerate(sizes)]
 
 
-def mlp_forward(params: Mapping, X, hidden: str = "sigmoid", output: str = "softmax", alpha: float = 1.0):
-    r"""Forward pass of a fully connected network on a batch.
-
-    Parameters
-    ----------
-    params : dict of array_like
-        ``W1, b1, ..., WL, bL`` with ``W{l}`` of shape (n_l, n_{l-1}).
-    X : array_like, shape (N, n_0)
-    hidden : str, default "sigmoid"
-        Activation of layers 1..L-1.
-    output : {"softmax", "sigmoid", "identity"}
-        Activation of layer L.
-    alpha : float, default 1.0
-        Sharpness of ``"smooth_relu"``.
-
-    Returns
-    -------
-    A_L : numpy.ndarray, shape (N, n_L)
-        The network's outputs :math:`\mathbf{a}^L`.
-    caches : list of tuple
-        One ``(linear_cache, activation_cache)`` per layer, for back-propagation.
-
-    Raises
-    ------
-    ValueError
-        If ``params`` lacks a key or the shapes do not chain, ``X`` does not have
-        n_0 columns, an entry is not finite, or ``hidden``/``output`` is unknown.
-    TypeError
-        If ``params`` is not a dict or an array is not numeric.
-
-    Notes
-    -----
-    For :math:`l = 1, \dots, L`:
-    :math:`\mathbf{Z}^l = \mathbf{A}^{l-1} (\mathbf{W}^l)^\top + \mathbf{1}(\mathbf{b}^l)^\top`,
-    :math:`\mathbf{A}^l = g_l(\mathbf{Z}^l)` with :math:`\mathbf{A}^0 = \mathbf{X}`. Row
-    :math:`i` of the result is exactly the single-example recursion
-    :math:`\mathbf{a}^l = g_l(\mathbf{W}^l \mathbf{a}^{l-1} + \mathbf{b}^l)` applied to :math:`\mathbf{x}_i`.
-    """
-    L = _check_params(params)
-    X = _network_inputs(X, np.shape(params["W1"])[1])
-    hidden = as_choice(hidden, "hidden", tuple(act.HIDDEN))
+def _check_architecture(hidden, output, loss, alpha):
+    hidden = as_choice(hidden, "hidden", HIDDEN_ACTIVATIONS)
     output = as_choice(output, "output", OUTPUT_ACTIVATIONS)
-    P = {k: as_array(v, f"params[{k!r}]") for k, v in params.items()}  # errors name the parameter
-    A, caches = X, []
-    for l in range(1, L + 1):
-        Z, lin = linear_forward(A, P[f"W{l}"], P[f"b{l}"])  # (N, n_l)
-        A, acts = activation_forward(Z, hidden if l < L else output, alpha)  # (N, n_l)
-        caches.append((lin, acts))
-    return A, caches
-
-
-# ---------------------------------------------------------------------------
-# Back-propagation. The private functions below do no validation: the public
-# entry points (mlp_loss_and_grads, MLP.loss_and_grads, MLP.fit) check their
-# arguments once and then call them, so that the training loop stays lean.
-# ---------------------------------------------------------------------------
-
-_KEYS = [(f"W{l}", f"b{l}") for l in range(64)]  # _KEYS[l] == ("W{l}", "b{l}"), no formatting in the loop
-
-
-def _sigmoid(Z):
-    """Logistic sigmoid 1/(1 + exp(-z)) without validation, for the training loop.
-
-    For real input the exponent is capped at 700, so nothing overflows: for
-    z < -700 the result is below 1e-304 instead of the true value (which is
-    below 1e-304 too). Complex input goes through :func:`coursepkg.activations.sigmoid`.
-    """
-    if Z.dtype.kind == "c":
-        return act.sigmoid(Z)
-    A = np.negative(Z)
-    np.minimum(A, 700.0, out=A)
-    np.exp(A, out=A)
-    A += 1.0
-    return np.reciprocal(A, out=A)
-
-
-def _hidden_forward(Z, name, alpha):
-    """Elementwise hidden activation g(Z), unchecked."""
-    if name == "sigmoid":
-        return _sigmoid(Z)
-    if name == "tanh":
-        return np.tanh(Z)
-    if name == "relu":
-        return np.maximum(Z, 0.0) if Z.dtype.kind != "c" else act.relu(Z)
-    if name == "softplus":
-        return np.logaddexp(0.0, Z) if Z.dtype.kind != "c" else act.softplus(Z)
-    # smooth_relu: log(1 + exp(alpha z)) / alpha
-    if Z.dtype.kind == "c":
-        return act.smooth_relu(Z, alpha)
-    return np.logaddexp(0.0, alpha * Z) / alpha
-
-
-def _hidden_prime(Z, A, name, alpha):
-    """g'(Z) from the pre-activation Z and the activation A = g(Z), unchecked."""
-    if name == "sigmoid":
-        return A * (1.0 - A)
-    if name == "tanh":
-        return 1.0 - A * A
-    if name == "relu":
-        return (Z.real > 0).astype(np.float64)
-    if name == "softplus":
-        return _sigmoid(Z)
-    return _sigmoid(alpha * Z)  # smooth_relu
-
-
-def _forward(params, X, L, hidden, output, alpha, dropout=0.0, rng=None):
-    """Unchecked forward pass; returns the lists Zs = [None, Z^1, ..., Z^L] and
-    As = [X, A^1, ..., A^L] (A^L is the output activation, or Z^L for identity)
-    and per hidden layer ``(mask, activation before dropout)`` (``None`` when ``dropout == 0``);
-    for a softmax output, ``masks[L]`` is ``(shifted logits, row sums of their exponentials)``."""
-    Zs, As, masks = [None], [X], [None]
-    A = X
-    for l in range(1, L + 1):
-        kW, kb = _KEYS[l] if l < 64 else (f"W{l}", f"b{l}")
-        Z = A @ params[kW].T  # (N, n_l)
-        Z += params[kb]
-        if l < L:
-            A = _hidden_forward(Z, hidden, alpha)  # (N, n_l)
-            if dropout > 0.0:
-                A_kept, keep = _reg.dropout(A, dropout, rng)  # keep: (N, n_l), entries 0 or 1/(1-p)
-                masks.append((keep, A))  # the mask and the activation before dropping
-                A = A_kept
-            else:
-                masks.append(None)
-        elif output == "softmax":
-            S = Z - Z.real.max(axis=1, keepdims=True)  # shifted logits, largest entry 0
-            A = np.exp(S)
-            s = A.sum(axis=1, keepdims=True)  # (N, 1), between 1 and n_L
-            A /= s
-            masks.append((S, s))  # kept for the loss value: log a_ij = S_ij - log s_i
-        elif output == "sigmoid":
-            A = _sigmoid(Z)
-        else:
-            A = Z
-        Zs.append(Z)
-        As.append(A)
-    return Zs, As, masks
-
-
-def _output_delta(Zs, As, T, output, loss, scale=1.0):
-    r"""``scale`` times dc/dZ^L of the mean loss, unchecked. ``T`` is one-hot (softmax) or the targets (N, n_L)."""
-    N = T.shape[0]
-    A = As[-1]
-    if output == "identity" or loss != "quadratic":
-        # softmax + cross-entropy, sigmoid + binary cross-entropy, identity + quadratic: (a - y)/N
-        return (A - T) * (scale / N)
-    return (A - T) * (A * (1.0 - A)) * (scale / N)  # sigmoid + quadratic: (a - y) sigma'(z) / N
-
-
-def _loss_value(Zs, As, T, output, loss, masks=None):
-    """Mean loss over the batch, unchecked, from the stored forward pass."""
-    Z = Zs[-1]
-    N = T.shape[0]
-    if output == "softmax":
-        if masks is not None:
-            shifted, s = masks[-1]
-        else:
-            shifted = Z - Z.real.max(axis=1, keepdims=True)
-            s = np.exp(shifted).sum(axis=1)
-        # -log a_{i,y_i} = log s_i - S_{i,y_i}, finite however wrong the prediction
-        return (np.sum(np.log(s)) - np.sum(T * shifted)) / N
-    if loss == "binary_cross_entropy":
-        softplus = np.logaddexp(0.0, Z) if Z.dtype.kind != "c" else act.softplus(Z)
-        return np.sum(softplus - T * Z) / N
-    return 0.5 * np.sum((As[-1] - T) ** 2) / N
-
-
-def _backward(params, Zs, As, masks, dZ, L, hidden, alpha):
-    """Unchecked batched back-propagation from dZ = dc/dZ^L; returns the grads dict.
-
-    With dropout, ``masks[l]`` is ``(mask, activation before dropout)`` and the
-    gradient passes back through the kept units only (coursepkg.regularization.dropout_backward)."""
-    grads = {}
-    for l in range(L, 0, -1):
-        kW, kb = _KEYS[l] if l < 64 else (f"W{l}", f"b{l}")
-        W = params[kW]
-        grads[kW] = dZ.T @ As[l - 1]  # (n_l, n_{l-1}): sum over the batch of delta a^T
-        grads[kb] = dZ.sum(axis=0)  # (n_l,)
-        if l > 1:
-            dA = dZ @ W  # (N, n_{l-1})
-            A_prev = As[l - 1]
-            if masks[l - 1] is not None:  # dropout: only the kept units pass the gradient back
-                keep, A_prev = masks[l - 1]
-                dA = _reg.dropout_backward(dA, keep)
-            dZ = dA * _hidden_prime(Zs[l - 1], A_prev, hidden, alpha)  # (N, n_{l-1})
-    return {k: grads[k] for k in params}  # the key order of params
+    loss = LOSSES[output][0] if loss is None else as_choice(loss, "loss", LOSSES[output])
+    return hidden, output, loss, _check_alpha(alpha)
 
 
 def _check_targets(y, n_samples, n_out, output, loss, name="y"):
-    """Validate targets once; return (targets as given, normalized T for the loss).
-
-    Softmax: integer labels (N,) in [0, n_L), T is their one-hot matrix (N, n_L).
-    Sigmoid / identity: targets (N, n_L), or (N,) when n_L == 1; T is (N, n_L).
-    """
+    """Targets as a float array T (N, n_L): one-hot rows for softmax labels (N,)."""
     if output == "softmax":
         labels = as_labels(y, name, n_classes=n_out, n_samples=n_samples)
-        T = np.zeros((n_samples, n_out))
-        T[np.arange(n_samples), labels] = 1.0
-        return labels, T
+        return np.eye(n_out)[labels]
     T = as_array(y, name, ndim=(1, 2), allow_complex=False)
-    if T.ndim == 1:
-        if n_out != 1:
-            raise ValueError(f"{name} must have shape ({n_samples}, {n_out}) for a network with {n_out} "
-                             f"{output} outputs, got shape {T.shape}")
-        T = T[:, None]
+    T = T[:, None] if T.ndim == 1 and n_out == 1 else T
     if T.shape != (n_samples, n_out):
         raise ValueError(f"{name} must have shape ({n_samples}, {n_out}) (one row of {n_out} targets per "
                          f"sample), got shape {np.shape(y)}")
     if loss == "binary_cross_entropy" and (np.any(T < 0) or np.any(T > 1)):
         raise ValueError(f"{name} must hold targets in [0, 1] for the binary cross-entropy, "
                          f"got values from {T.min():.6g} to {T.max():.6g}")
-    return T, T
+    return T
 
 
-def _check_loss(output, loss):
-    output = as_choice(output, "output", OUTPUT_ACTIVATIONS)
-    if loss is None:
-        return output, LOSSES[output][0]
-    return output, as_choice(loss, "loss", LOSSES[output])
+def count_parameters(sizes: Sequence[int]) -> int:
+    r"""Number of weights and biases, :math:`\sum_{l=1}^{L} n_l (n_{l-1} + 1)`, for widths ``sizes``.
+
+    >>> count_parameters([64, 100, 10])
+    7510
+    """
+    sizes = _check_sizes(sizes)
+    return sum(n * (m + 1) for m, n in zip(sizes[:-1], sizes[1:]))
 
 
-def mlp_loss_and_grads(params: Mapping, X, y, hidden: str = "sigmoid", output: str = "softmax",
-                       loss: str | None = None, alpha: float = 1.0):
+def init_params(sizes: Sequence[int], init: str, rng: np.random.Generator) -> dict:
+    r"""Random initial parameters ``{"W1": ..., "b1": ..., ..., "WL": ..., "bL": ...}``.
+
+    ``init`` is ``"xavier"`` (:func:`coursepkg.init.xavier_normal`, zero biases), ``"he"``
+    (:func:`coursepkg.init.he_normal`, zero biases) or ``"normal"`` (weights and biases
+    :math:`\mathcal{N}(0, 1)`, Nielsen's first network). ``W{l}`` has shape (n_l, n_{l-1}).
+
+    >>> import numpy as np
+    >>> sorted((k, v.shape) for k, v in init_params([3, 2], "he", np.random.default_rng(0)).items())
+    [('W1', (2, 3)), ('b1', (2,))]
+    """
+    sizes = _check_sizes(sizes)
+    init = as_choice(init, "init", INITS)
+    rng = as_rng(rng)
+    draw = {"xavier": _init.xavier_normal, "he": _init.he_normal}.get(init)
+    params = {}
+    for l, (m, n) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+        params[f"W{l}"] = rng.standard_normal((n, m)) if draw is None else draw(n, m, rng)
+        params[f"b{l}"] = rng.standard_normal(n) if draw is None else np.zeros(n)
+    return params
+
+
+# ---------------------------------------------------------------------------
+# The network: forward, loss and back-propagation, composed from the layer pair.
+# ---------------------------------------------------------------------------
+
+def _forward(params, X, hidden, output, alpha, dropout=0.0, rng=None, layers=None):
+    """Unchecked forward pass: (A^L, caches, dropout masks); dropout (probability ``dropout``) after
+    the hidden layers in ``layers`` (all if None), a mask of None where nothing is dropped."""
+    L = len(params) // 2
+    A, caches, masks = X, [], []
+    for l in range(1, L + 1):
+        Z, lin = _linear_forward(A, params[f"W{l}"], params[f"b{l}"])  # (N, n_l)
+        A, acts = _activation_forward(Z, hidden if l < L else output, alpha)  # (N, n_l)
+        mask = None
+        if dropout and l < L and (layers is None or l in layers):
+            A, mask = _reg.dropout(A, dropout, rng)
+        caches.append(LayerCache(lin, acts))
+        masks.append(mask)
+    return A, caches, masks
+
+
+def _backward(caches, masks, dZ):
+    """Unchecked back-propagation from dZ = dc/dZ^L; returns the grads W1, b1, ..., WL, bL."""
+    grads = []
+    for l in range(len(caches), 0, -1):
+        dA, dW, db = _linear_backward(dZ, caches[l - 1].linear)
+        grads += [(f"b{l}", db), (f"W{l}", dW)]
+        if l > 1:
+            mask = masks[l - 2]
+            dA = dA if mask is None else dA * mask  # dropped units pass nothing back
+            dZ = _activation_backward(dA, caches[l - 2].activation)
+    return dict(reversed(grads))
+
+
+def _loss_and_grads(params, X, T, hidden, output, loss, alpha, dropout=0.0, rng=None, layers=None):
+    """Unchecked mean loss, grads and the output activations of a batch."""
+    A, caches, masks = _forward(params, X, hidden, output, alpha, dropout, rng, layers)
+    value, delta = _COSTS[output, loss]
+    return value(caches[-1].activation, T), _backward(caches, masks, delta(caches[-1].activation, T)), A
+
+
+def mlp_forward(params, X, hidden: str = "sigmoid", output: str = "softmax", alpha: float = 1.0):
+    r"""Forward pass of a fully connected network on a batch ``X`` (N, n_0).
+
+    For :math:`l = 1, \dots, L`:
+    :math:`\mathbf{Z}^l = \mathbf{A}^{l-1} (\mathbf{W}^l)^\top + \mathbf{1}(\mathbf{b}^l)^\top`,
+    :math:`\mathbf{A}^l = g_l(\mathbf{Z}^l)`, :math:`\mathbf{A}^0 = \mathbf{X}`; row :math:`i`
+    is the single-example recursion applied to :math:`\mathbf{x}_i`. ``hidden`` is one of
+    :data:`HIDDEN_ACTIVATIONS`, ``output`` one of :data:`OUTPUT_ACTIVATIONS`.
+
+    Returns ``A_L`` (N, n_L) and one ``LayerCache(linear, activation)`` per layer
+    (``caches[l - 1].activation.Z`` is :math:`\mathbf{Z}^l`).
+
+    >>> import numpy as np
+    >>> params = init_params([2, 3, 2], "xavier", np.random.default_rng(0))
+    >>> A, caches = mlp_forward(params, np.ones((5, 2)), hidden="tanh")
+    >>> A.shape, len(caches), caches[-1].activation.Z.shape
+    ((5, 2), 2, (5, 2))
+    """
+    params = as_network_params(params)
+    X = as_network_inputs(X, params["W1"].shape[1])
+    hidden, output, _, alpha = _check_architecture(hidden, output, None, alpha)
+    return _forward(params, X, hidden, output, alpha)[:2]
+
+
+def mlp_loss_and_grads(params, X, y, hidden: str = "sigmoid", output: str = "softmax",
+                       loss: str | None = None, alpha: float = 1.0, *, dropout: float = 0.0,
+                       layers=None, rng=None):
     r"""Mean loss of a fully connected network on a batch and its gradient (back-propagation).
 
-    Parameters
-    ----------
-    params : dict of array_like
-        ``W1, b1, ..., WL, bL`` with ``W{l}`` of shape (n_l, n_{l-1}) and ``b{l}`` of shape (n_l,).
-    X : array_like, shape (N, n_0)
-    y : array_like
-        Targets. Softmax output: integer labels of shape (N,) in [0, n_L).
-        Sigmoid or identity output: an array of shape (N, n_L) (or (N,) when n_L = 1);
-        values in [0, 1] for the binary cross-entropy.
-    hidden : {"sigmoid", "tanh", "relu", "softplus", "smooth_relu"}, default "sigmoid"
-    output : {"softmax", "sigmoid", "identity"}, default "softmax"
-    loss : {None, "cross_entropy", "binary_cross_entropy", "quadratic"}, default None
-        ``None`` is the natural pairing (see :class:`MLP`); a sigmoid output also
-        allows ``"quadratic"``.
-    alpha : float, default 1.0
-        Sharpness of ``"smooth_relu"``.
+    ``y``: integer labels (N,) for a softmax output; targets (N, n_L) (or (N,) when
+    n_L = 1) for a sigmoid or identity output. ``loss=None`` is the natural pairing
+    (:data:`LOSSES`). With ``dropout=p`` (and ``rng``), the hidden layers in ``layers``
+    (1-based, default all) are dropped out as in :func:`coursepkg.regularization.dropout`.
 
-    Returns
-    -------
-    loss : float
-        :math:`c = \frac1N \sum_i \ell(\mathbf{a}^L_i, \mathbf{y}_i)` (complex if the
-        parameters or inputs are, so that the complex step passes through).
-    grads : dict of numpy.ndarray
-        :math:`\partial c/\partial \mathbf{W}^l` and :math:`\partial c/\partial \mathbf{b}^l`,
-        with the keys and shapes of ``params``.
-
-    Raises
-    ------
-    ValueError
-        If ``X`` does not have n_0 columns, or ``y`` has the wrong shape or values
-        (labels outside [0, n_L), non-integer labels, targets outside [0, 1]).
-    TypeError
-        If an argument is of the wrong kind.
-
-    Notes
-    -----
-    With the rows of :math:`\mathbf{Z}^l, \mathbf{A}^l` the samples of the batch,
-    the error of the output layer is :math:`\boldsymbol{\Delta}^L = \partial c/\partial \mathbf{Z}^L`:
-    :math:`(\mathbf{A}^L - \mathbf{Y})/N` for softmax with cross-entropy (one-hot
-    :math:`\mathbf{Y}`), sigmoid with binary cross-entropy and identity with the
-    quadratic loss, and :math:`(\mathbf{A}^L - \mathbf{Y}) \odot \sigma'(\mathbf{Z}^L)/N`
-    for a sigmoid with the quadratic loss. Then, for :math:`l = L, \dots, 1`,
+    The output error :math:`\boldsymbol{\Delta}^L = \partial c/\partial \mathbf{Z}^L` is
+    :math:`(\mathbf{A}^L - \mathbf{Y})/N` for softmax with cross-entropy, sigmoid with binary
+    cross-entropy and identity with the quadratic loss, and
+    :math:`(\mathbf{A}^L - \mathbf{Y}) \odot \sigma'(\mathbf{Z}^L)/N` for a sigmoid with the
+    quadratic loss; then, for :math:`l = L, \dots, 1` (:func:`linear_backward` and
+    :func:`activation_backward`),
 
     .. math::
 
         \frac{\partial c}{\partial \mathbf{W}^l} = (\boldsymbol{\Delta}^l)^\top \mathbf{A}^{l-1},\quad
         \frac{\partial c}{\partial \mathbf{b}^l} = (\boldsymbol{\Delta}^l)^\top \mathbf{1},\quad
-        \boldsymbol{\Delta}^{l-1} = (\boldsymbol{\Delta}^l \mathbf{W}^l) \odot g'(\mathbf{Z}^{l-1}),
+        \boldsymbol{\Delta}^{l-1} = (\boldsymbol{\Delta}^l \mathbf{W}^l) \odot g'(\mathbf{Z}^{l-1}).
 
-    the batched form of :math:`\boldsymbol{\delta}^{l-1} = g'(\mathbf{z}^{l-1}) \odot
-    (\mathbf{W}^l)^\top \boldsymbol{\delta}^l` and :math:`\partial c/\partial \mathbf{W}^l
-    = \boldsymbol{\delta}^l (\mathbf{a}^{l-1})^\top` summed over the samples. The loss
-    value is computed by :mod:`coursepkg.losses` (from the logits where a fused form exists).
+    Returns the loss (complex if the parameters or inputs are, for the complex step) and
+    the grads, with the keys and shapes of ``params``.
 
-    Examples
-    --------
     >>> import numpy as np
     >>> params = {k: np.zeros_like(v) for k, v in init_params([2, 3, 2], "xavier", np.random.default_rng(0)).items()}
     >>> loss, grads = mlp_loss_and_grads(params, np.ones((4, 2)), np.array([0, 1, 1, 0]))
-    >>> bool(np.isclose(loss, np.log(2.0))), sorted(grads)  # all-zero weights: both classes 1/2
+    >>> round(loss, 12) == round(float(np.log(2.0)), 12), sorted(grads)  # all-zero weights: both classes 1/2
     (True, ['W1', 'W2', 'b1', 'b2'])
     """
-    L = _check_params(params)
-    n0, nL = np.shape(params["W1"])[1], np.shape(params[f"W{L}"])[0]
-    X = _network_inputs(X, n0)
-    hidden = as_choice(hidden, "hidden", HIDDEN_ACTIVATIONS)
-    output, loss = _check_loss(output, loss)
-    alpha = float(act._alpha(alpha, positive=True))
-    target, T = _check_targets(y, X.shape[0], nL, output, loss)
-    P = {k: as_array(v, f"params[{k!r}]") for k, v in params.items()}
-    Zs, As, masks = _forward(P, X, L, hidden, output, alpha)
-    ZL = Zs[-1]
-    # loss value and output error from coursepkg.losses (validated, fused on the logits)
-    if output == "softmax":
-        value = _losses.softmax_cross_entropy(ZL, target)
-        dZ = _losses.softmax_cross_entropy_grad(ZL, target)
-    elif loss == "binary_cross_entropy":
-        value = _losses.binary_cross_entropy_with_logits(ZL, T)
-        dZ = _losses.binary_cross_entropy_with_logits_grad(ZL, T)
-    else:
-        value = _losses.quadratic(As[-1], T)
-        dA = _losses.quadratic_grad(As[-1], T)
-        dZ = dA if output == "identity" else activation_backward(dA, (ZL, As[-1], "sigmoid", alpha))
-    grads = _backward(P, Zs, As, masks, dZ, L, hidden, alpha)
-    value = complex(value) if np.iscomplexobj(value) else float(value)
-    return value, grads
+    params = as_network_params(params)
+    n0, nL = params["W1"].shape[1], params[f"W{len(params) // 2}"].shape[0]
+    X = as_network_inputs(X, n0)
+    hidden, output, loss, alpha = _check_architecture(hidden, output, loss, alpha)
+    T = _check_targets(y, X.shape[0], nL, output, loss)
+    dropout, layers, rng = _check_dropout(dropout, layers, rng, len(params) // 2)
+    value, grads, _ = _loss_and_grads(params, X, T, hidden, output, loss, alpha, dropout, rng, layers)
+    return (complex(value) if np.iscomplexobj(value) else float(value)), grads
 
 
-def _n_correct(A, target, output):
-    """Number of correct predictions in a batch (classification outputs only), unchecked."""
-    if output == "softmax":
-        return int(np.count_nonzero(A.argmax(axis=1) == target))
-    return _accuracy(A, target, output) * A.shape[0]
+def _check_dropout(dropout, layers, rng, L):
+    dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, strict_max=True)
+    if layers is not None:
+        if isinstance(layers, (str, bytes)) or not isinstance(layers, Sequence):
+            raise TypeError(f"layers must be a sequence of hidden-layer numbers, got {_describe(layers)}")
+        layers = {as_int(l, "layers[...]", minimum=1, maximum=L - 1) for l in layers}
+    return dropout, layers, (as_rng(rng) if dropout else rng)
 
 
-def _accuracy(A, target, output):
-    """Fraction of correct predictions, or None for a regression output."""
-    if output == "softmax":
-        return float(np.mean(A.real.argmax(axis=1) == target))
-    if output == "sigmoid":
-        if not np.all((target == 0) | (target == 1)):
-            return None
-        if A.shape[1] > 1 and np.all(target.sum(axis=1) == 1):  # one-hot targets: arg max (Nielsen)
-            return float(np.mean(A.argmax(axis=1) == target.argmax(axis=1)))
-        return float(np.mean(np.all((A >= 0.5) == (target == 1), axis=1)))
-    return None
+def _accuracy_rule(T, output):
+    """How a prediction is scored, decided once per target set: 'argmax' (softmax, one-hot
+    sigmoid targets), 'threshold' (other 0/1 sigmoid targets: every unit on the right side of
+    1/2), or None (regression targets)."""
+    binary = output == "sigmoid" and bool(np.all((T == 0) | (T == 1)))
+    if output == "softmax" or (binary and T.shape[1] > 1 and np.all(T.sum(axis=1) == 1)):
+        return "argmax"
+    return "threshold" if binary else None
+
+
+def _n_correct(A, T, rule):
+    if rule == "argmax":
+        return int(np.count_nonzero(A.real.argmax(axis=1) == T.argmax(axis=1)))
+    return int(np.count_nonzero(np.all((A.real >= 0.5) == (T == 1), axis=1)))
+
+
+class EarlyStopping:
+    """Fit hook: stop after ``patience`` epochs without a lower ``val_loss``, then restore the best epoch.
+
+    Records ``history["best_epoch"]`` (1-based). Pass it to :meth:`MLP.fit` as a hook, or
+    use ``fit(..., patience=k)``.
+    """
+
+    def __init__(self, patience):
+        self.patience = as_int(patience, "patience", minimum=1)
+
+    def begin(self, net, epoch, history):
+        if epoch == 0:
+            if "val_loss" not in history:
+                raise ValueError("patience (early stopping) needs a validation set: pass validation=(X_val, y_val)")
+            self.best = (np.inf, None, None, 0)  # val_loss, params, alpha, epoch
+
+    def end(self, net, epoch, history):
+        if history["val_loss"][-1] < self.best[0]:
+            self.best = (history["val_loss"][-1], {k: v.copy() for k, v in net.params.items()}, net.alpha, epoch + 1)
+        return epoch + 1 - self.best[3] >= self.patience
+
+    def finish(self, net, history):
+        if self.best[1] is not None:
+            net.params, net.alpha, history["best_epoch"] = self.best[1], self.best[2], self.best[3]
+
+
+class AlphaSchedule:
+    """Fit hook: set the smooth-ReLU sharpness to ``schedule(epoch)`` before each epoch; records ``history["alpha"]``."""
+
+    def __init__(self, schedule):
+        if not callable(schedule):
+            raise TypeError(f"alpha_schedule must be a function epoch -> alpha, got {_describe(schedule)}")
+        self.schedule = schedule
+
+    def begin(self, net, epoch, history):
+        if net.hidden != "smooth_relu":
+            raise ValueError(f"alpha_schedule needs hidden='smooth_relu', the network has hidden={net.hidden!r}")
+        net.alpha = _check_alpha(self.schedule(epoch), f"alpha_schedule({epoch})")
+        history.setdefault("alpha", []).append(net.alpha)
+
+    def end(self, net, epoch, history):
+        return False
+
+    def finish(self, net, history):
+        pass
 
 
 class MLP:
-    r"""A fully connected network :math:`n_0 \to n_1 \to \dots \to n_L`.
+    r"""A fully connected network :math:`n_0 \to n_1 \to \dots \to n_L` holding its parameters.
 
-    Parameters
-    ----------
-    sizes : sequence of int
-        Layer widths :math:`(n_0, \dots, n_L)`, e.g. ``[64, 100, 10]``.
-    hidden : {"sigmoid", "tanh", "relu", "softplus", "smooth_relu"}, default "sigmoid"
-        Activation of the hidden layers.
-    output : {"softmax", "sigmoid", "identity"}, default "softmax"
-        Activation of the output layer.
-    loss : {None, "cross_entropy", "binary_cross_entropy", "quadratic"}, default None
-        ``None`` picks the natural pairing: softmax with cross-entropy on
-        integer labels, sigmoid with binary cross-entropy, identity with the
-        quadratic loss. ``"quadratic"`` with a sigmoid output is Nielsen's first network.
-    rng : numpy.random.Generator, optional
-        Source of the initial weights; ``np.random.default_rng(0)`` if omitted.
-    init : {"xavier", "he", "normal"}, default "xavier"
-        See :func:`init_params`.
-    alpha : float, default 1.0
-        Sharpness of the ``"smooth_relu"`` hidden units.
+    ``sizes`` are the widths :math:`(n_0, \dots, n_L)`; ``hidden`` one of
+    :data:`HIDDEN_ACTIVATIONS`; ``output`` one of :data:`OUTPUT_ACTIVATIONS`; ``loss``
+    one of ``LOSSES[output]`` (``None``: the natural pairing, softmax with cross-entropy,
+    sigmoid with binary cross-entropy, identity with the quadratic loss; ``"quadratic"``
+    with a sigmoid output is Nielsen's first network); ``init`` see :func:`init_params`
+    (from ``rng``, default ``np.random.default_rng(0)``); ``alpha`` the smooth-ReLU sharpness.
+    :attr:`params` holds ``W{l}`` (n_l, n_{l-1}) and ``b{l}`` (n_l,).
 
-    Attributes
-    ----------
-    params : dict of numpy.ndarray
-        ``"W1", "b1", ..., "WL", "bL"``; ``W{l}`` has shape (n_l, n_{l-1}) and ``b{l}`` shape (n_l,).
-    sizes : list of int
-    n_params : int
-        :func:`count_parameters` of ``sizes``.
-
-    Examples
-    --------
     >>> import numpy as np
     >>> net = MLP([2, 3, 2], hidden="tanh", rng=np.random.default_rng(0))
-    >>> net.forward(np.zeros((5, 2))).shape
-    (5, 2)
-    >>> net.n_params
-    17
+    >>> net.forward(np.zeros((5, 2))).shape, net.n_params
+    ((5, 2), 17)
     """
-
-    _LOSSES = {"softmax": "cross_entropy", "sigmoid": "binary_cross_entropy", "identity": "quadratic"}
 
     def __init__(self, sizes, hidden="sigmoid", output="softmax", loss=None, rng=None, init="xavier", alpha=1.0):
         self.sizes = _check_sizes(sizes)
-        self.hidden = as_choice(hidden, "hidden", HIDDEN_ACTIVATIONS)
-        self.output = as_choice(output, "output", OUTPUT_ACTIVATIONS)
-        allowed = LOSSES[self.output]
-        self.loss = self._LOSSES[self.output] if loss is None else as_choice(loss, "loss", allowed)
-        self.alpha = float(act._alpha(alpha, positive=True))
+        self.hidden, self.output, self.loss, self.alpha = _check_architecture(hidden, output, loss, alpha)
         self.init = as_choice(init, "init", INITS)
-        rng = np.random.default_rng(0) if rng is None else as_rng(rng)
-        self.params = init_params(self.sizes, self.init, rng)
+        self.params = init_params(self.sizes, self.init, np.random.default_rng(0) if rng is None else as_rng(rng))
 
     @property
     def n_params(self) -> int:
@@ -702,19 +487,12 @@ class MLP:
                 f"loss={self.loss!r}, init={self.init!r})")
 
     def forward(self, X):
-        r"""Outputs :math:`\mathbf{a}^L` for a batch ``X`` of shape (N, n_0); returns shape (N, n_L)."""
+        r"""Outputs :math:`\mathbf{a}^L` (N, n_L) for a batch ``X`` (N, n_0)."""
         return mlp_forward(self.params, X, self.hidden, self.output, self.alpha)[0]
 
     def predict(self, X):
-        """Predictions for a batch of shape (N, n_0).
-
-        Returns
-        -------
-        numpy.ndarray
-            Class labels of shape (N,) for a softmax output (the arg max), 0/1
-            labels of shape (N,) for a single sigmoid unit (several sigmoid
-            units: shape (N, n_L)), and the raw outputs (N, n_L) for an identity output.
-        """
+        """Labels (N,) for softmax (arg max) or one sigmoid unit (0/1); 0/1 labels (N, n_L) for several
+        sigmoid units; the raw outputs (N, n_L) for an identity output."""
         A = self.forward(X)
         if self.output == "softmax":
             return np.argmax(A, axis=1)
@@ -723,110 +501,73 @@ class MLP:
             return labels[:, 0] if labels.shape[1] == 1 else labels
         return A
 
-    def loss_and_grads(self, X, y):
-        r"""Mean loss on a batch and its gradient with respect to every parameter.
+    def loss_and_grads(self, X, y, **dropout):
+        r"""Mean loss on a batch and its gradient, :func:`mlp_loss_and_grads` with this network.
 
-        Parameters
-        ----------
-        X : array_like, shape (N, n_0)
-        y : array_like
-            Integer labels (N,) in [0, n_L) for a softmax output; targets (N, n_L)
-            (or (N,) when n_L = 1) for a sigmoid or identity output.
-
-        Returns
-        -------
-        loss : float
-            The mean loss over the N samples.
-        grads : dict of numpy.ndarray
-            Same keys and shapes as :attr:`params`.
-
-        Notes
-        -----
-        Batched back-propagation, see :func:`mlp_loss_and_grads`.
-
-        Examples
-        --------
         >>> import numpy as np
         >>> net = MLP([2, 3, 2], rng=np.random.default_rng(0))
         >>> loss, grads = net.loss_and_grads(np.ones((4, 2)), np.array([0, 1, 1, 0]))
         >>> grads["W1"].shape, grads["b2"].shape
         ((3, 2), (2,))
         """
-        return mlp_loss_and_grads(self.params, X, y, self.hidden, self.output, self.loss, self.alpha)
+        return mlp_loss_and_grads(self.params, X, y, self.hidden, self.output, self.loss, self.alpha, **dropout)
 
-    def fit(self, X, y, optimizer, epochs, batch_size, rng, validation=None, *, alpha_schedule=None,
-            weight_decay=0.0, dropout=0.0, patience=None):
+    def _fit_args(self, X, y, optimizer, epochs, batch_size, rng, validation, weight_decay, dropout,
+                  layers, patience, alpha_schedule, hooks):
+        """Check the arguments of :meth:`fit` once; return them ready for the loop."""
+        from . import optim
+        params = as_network_params(self.params, allow_complex=False)
+        if [v.shape for v in params.values()] != [s for m, n in zip(self.sizes, self.sizes[1:]) for s in ((n, m), (n,))]:
+            raise ValueError(f"params must fit sizes {self.sizes}, got shapes { {k: v.shape for k, v in params.items()} }")
+        X = as_network_inputs(X, self.sizes[0], allow_complex=False)
+        data = [(X, _check_targets(y, X.shape[0], self.sizes[-1], self.output, self.loss))]
+        if validation is not None:
+            if not isinstance(validation, (tuple, list)) or len(validation) != 2:
+                raise TypeError(f"validation must be a pair (X_val, y_val), got {_describe(validation)}")
+            Xv = as_network_inputs(validation[0], self.sizes[0], "validation[0]", allow_complex=False)
+            data.append((Xv, _check_targets(validation[1], Xv.shape[0], self.sizes[-1], self.output, self.loss,
+                                            "validation[1]")))
+        if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
+            raise TypeError(f"optimizer must have init(params) and step(params, grads, state) methods "
+                            f"(e.g. coursepkg.optim.sgd(0.1)), got {_describe(optimizer)}")
+        if as_float(weight_decay, "weight_decay", minimum=0.0):
+            optimizer = optim.weight_decay(optimizer, weight_decay)
+        dropout, layers, rng = _check_dropout(dropout, layers, as_rng(rng), len(self.sizes) - 1)
+        hooks = list(hooks) + ([AlphaSchedule(alpha_schedule)] if alpha_schedule is not None else []) + \
+            ([EarlyStopping(patience)] if patience is not None else [])
+        for hook in hooks:
+            if not all(callable(getattr(hook, m, None)) for m in ("begin", "end", "finish")):
+                raise TypeError(f"hooks must have begin, end and finish methods, got {_describe(hook)}")
+        return (params, data, optimizer, as_int(epochs, "epochs", minimum=1),
+                as_int(batch_size, "batch_size", minimum=1), rng, dropout, layers, hooks)
+
+    @np.errstate(over="ignore", invalid="ignore")  # a diverging loss is reported once, as a ValueError
+    def fit(self, X, y, optimizer, epochs, batch_size, rng, validation=None, *, weight_decay=0.0,
+            dropout=0.0, layers=None, patience=None, alpha_schedule=None, hooks=()):
         r"""Train with minibatch gradient steps; updates :attr:`params` and returns the history.
 
-        Parameters
-        ----------
-        X : array_like, shape (N, n_0)
-            Training inputs.
-        y : array_like
-            Training targets, as for :meth:`loss_and_grads`.
-        optimizer : Optimizer
-            Anything with ``init(params) -> state`` and
-            ``step(params, grads, state) -> (params, state)``, e.g. ``coursepkg.optim.sgd(0.1)``.
-        epochs : int
-            Number of passes over the training set (>= 1).
-        batch_size : int
-            Minibatch size m (>= 1); the last minibatch of an epoch holds the
-            remaining N mod m samples when m does not divide N.
-        rng : numpy.random.Generator
-            Source of the shuffle at the start of each epoch (and of the dropout masks).
-        validation : tuple (X_val, y_val), optional
-            Evaluated at the end of every epoch.
-        alpha_schedule : callable, optional
-            ``alpha_schedule(epoch) -> alpha`` for epoch = 0, 1, ..., epochs - 1: the
-            sharpness of the ``"smooth_relu"`` hidden units during that epoch (only for
-            ``hidden="smooth_relu"``); e.g. ``lambda e: 2.0 ** e`` doubles it each epoch.
-            After training, :attr:`alpha` is the value of the last epoch trained (of the
-            restored epoch under early stopping).
-        weight_decay : float, default 0.0
-            :math:`\lambda \ge 0`: each step minimizes the minibatch mean loss plus
-            :math:`\frac{\lambda}{2}\sum_l \|\mathbf{W}^l\|_F^2` (weights only, not biases),
-            i.e. :math:`\lambda \mathbf{W}^l` is added to the gradient of every weight matrix.
-            Nielsen's :math:`\lambda/n` (penalty :math:`\frac{\lambda}{2n}\sum w^2` with n the
-            training-set size) corresponds to ``weight_decay = lambda / n``. The
-            recorded losses are the data losses, without the penalty.
-        dropout : float, default 0.0
-            Probability p in [0, 1) of dropping each hidden unit during training
-            (inverted dropout: kept units are scaled by 1/(1 - p); nothing is
-            dropped for the validation metrics, nor by :meth:`forward`/:meth:`predict`).
-        patience : int, optional
-            Early stopping (needs ``validation``): stop after ``patience`` epochs
-            without a lower validation loss, and restore the parameters of the
-            epoch with the lowest one.
+        Each epoch draws a permutation of the N samples from ``rng`` and takes
+        :math:`\lceil N/m \rceil` steps ``optimizer.step`` (any object with
+        ``init(params)`` and ``step(params, grads, state)``, e.g. ``coursepkg.optim.sgd(0.1)``)
+        on the gradient of the mean loss over a minibatch of ``batch_size`` m samples (the
+        last holds the N mod m remaining ones).
 
-        Returns
-        -------
-        dict
-            Per-epoch lists: ``"loss"`` and ``"accuracy"`` (classification outputs
-            only) on the training set, ``"val_loss"``/``"val_accuracy"`` with
-            ``validation``, ``"alpha"`` with ``alpha_schedule``; with ``patience`` also
-            ``"best_epoch"`` (an int, 1-based). The training values are running
-            averages over the epoch: each minibatch's loss (and correct predictions)
-            at the parameters, and with the dropout mask, used for its gradient step,
-            averaged over the N samples, as Keras reports them; they cost nothing
-            extra because the forward pass is already there. The validation values
-            are computed after the epoch's last step, without dropout; to record the
-            same end-of-epoch values for the training set, pass it as ``validation``.
+        - ``validation=(X_val, y_val)``: scored after every epoch, without dropout.
+        - ``weight_decay=lam``: the optimizer is wrapped by :func:`coursepkg.optim.weight_decay`
+          (:math:`\lambda \mathbf{W}^l` added to every weight gradient, biases untouched; Nielsen's
+          :math:`\lambda/n` is ``weight_decay = lambda / n``). Recorded losses are data losses.
+        - ``dropout=p``: inverted dropout of the hidden layers in ``layers`` (1-based, default all)
+          during training.
+        - ``hooks``: objects with ``begin(net, epoch, history)``, ``end(net, epoch, history) -> stop``
+          and ``finish(net, history)``; ``patience=k`` adds :class:`EarlyStopping`, ``alpha_schedule``
+          (epoch -> alpha for ``hidden="smooth_relu"``) adds :class:`AlphaSchedule`.
 
-        Raises
-        ------
-        ValueError, TypeError
-            For invalid arguments (checked once, before the first step).
+        The history holds per-epoch lists ``"loss"`` and, for classification targets,
+        ``"accuracy"``: running averages over the epoch of each minibatch's values at the
+        parameters (and dropout mask) of its step, weighted by the minibatch size, as Keras
+        reports them; ``"val_loss"``/``"val_accuracy"`` with ``validation``; ``"alpha"`` and
+        ``"best_epoch"`` from the hooks. A non-finite loss stops training with a ValueError.
 
-        Notes
-        -----
-        Each epoch draws a permutation of the N training samples from ``rng`` and
-        takes :math:`\lceil N/m \rceil` steps, each with the gradient of the mean
-        loss over one minibatch (back-propagation as in :func:`mlp_loss_and_grads`).
-        The arguments are validated once; the loop itself calls unchecked
-        internal functions.
-
-        Examples
-        --------
         >>> import numpy as np
         >>> from coursepkg import datasets, optim
         >>> X, y = datasets.xor()
@@ -835,147 +576,44 @@ class MLP:
         >>> hist["accuracy"][-1], net.predict(X).tolist()
         (1.0, [0, 1, 1, 0])
         """
-        from .optim import Optimizer
-
-        L = len(self.sizes) - 1
-        n0, nL = self.sizes[0], self.sizes[-1]
-        hidden, output, loss = self.hidden, self.output, self.loss
-
-        def inputs(Xa, name):
-            return _network_inputs(Xa, n0, name, allow_complex=False)
-
-        X = inputs(X, "X")
-        N = X.shape[0]
-        target, T = _check_targets(y, N, nL, output, loss)
-        if validation is not None:
-            if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-                raise TypeError(f"validation must be a pair (X_val, y_val), got {_describe(validation)}")
-            Xv = inputs(validation[0], "validation[0]")
-            target_v, Tv = _check_targets(validation[1], Xv.shape[0], nL, output, loss, "validation[1]")
-        if not (callable(getattr(optimizer, "init", None)) and callable(getattr(optimizer, "step", None))):
-            raise TypeError(f"optimizer must have init(params) and step(params, grads, state) methods "
-                            f"(e.g. coursepkg.optim.sgd(0.1)), got {_describe(optimizer)}")
-        epochs = as_int(epochs, "epochs", minimum=1)
-        batch_size = as_int(batch_size, "batch_size", minimum=1)
-        rng = as_rng(rng)
-        weight_decay = as_float(weight_decay, "weight_decay", minimum=0.0)
-        dropout = as_float(dropout, "dropout", minimum=0.0, maximum=1.0, strict_max=True)
-        if patience is not None:
-            patience = as_int(patience, "patience", minimum=1)
-            if validation is None:
-                raise ValueError("patience (early stopping) needs a validation set: pass validation=(X_val, y_val)")
-        if alpha_schedule is not None:
-            if not callable(alpha_schedule):
-                raise TypeError(f"alpha_schedule must be a function epoch -> alpha, got {_describe(alpha_schedule)}")
-            if hidden != "smooth_relu":
-                raise ValueError(f"alpha_schedule needs hidden='smooth_relu', the network has hidden={hidden!r}")
-
-        if _check_params(self.params) != L:
-            raise ValueError(f"params must hold {L} layers for sizes {self.sizes}, "
-                             f"got keys {sorted(map(str, self.params))}")
-        params = {k: np.array(as_array(v, f"params[{k!r}]", allow_complex=False)) for k, v in self.params.items()}
-        for l in range(1, L + 1):  # the parameters (perhaps set by hand) must still fit self.sizes
-            if params[f"W{l}"].shape != (self.sizes[l], self.sizes[l - 1]):
-                raise ValueError(f"params['W{l}'] must have shape {(self.sizes[l], self.sizes[l - 1])} "
-                                 f"for sizes {self.sizes}, got {params[f'W{l}'].shape}")
-        state = optimizer.init(params)
-        # Fast path for coursepkg optimizers: the arrays are already checked, so call the
-        # update rule directly instead of re-validating params and grads at every step.
-        fast = type(optimizer) is Optimizer and type(state) is dict and "t" in state
-        plain_sgd = False
-        if fast:
-            update, slots, lr = optimizer._update, optimizer.slots, optimizer.lr
-            state = {"t": int(state["t"]), **{s: dict(state[s]) for s in slots}}
-            # plain SGD, theta <- theta - lr g: update fit's own copies of the parameters in place
-            plain_sgd = optimizer.name == "sgd" and not slots and not optimizer.hyper and not weight_decay
-
-        # classification: softmax output, or sigmoid output with 0/1 targets
-        classification = output == "softmax" or (output == "sigmoid" and bool(np.all((T == 0) | (T == 1))))
-        history = {"loss": []}
-        if classification:
-            history["accuracy"] = []
-        if validation is not None:
-            history["val_loss"] = []
-            if classification:
-                history["val_accuracy"] = []
-        if alpha_schedule is not None:
-            history["alpha"] = []
-
-        def evaluate(Xe, Te, te, alpha):
-            Zs, As, _ = _forward(params, Xe, L, hidden, output, alpha)
-            value = float(_loss_value(Zs, As, Te, output, loss))
-            return value, (_accuracy(As[-1], te, output) if classification else None)
-
-        alpha = self.alpha
-        best = (np.inf, None, None, 0)  # val_loss, params, alpha, epoch
-        softmax = output == "softmax"
-        row_sum_buf, pred_buf = np.empty(N), np.empty(N, dtype=np.int64)  # per-sample softmax sums, predictions
+        self.params, data, optimizer, epochs, batch_size, rng, dropout, layers, hooks = self._fit_args(
+            X, y, optimizer, epochs, batch_size, rng, validation, weight_decay, dropout, layers, patience,
+            alpha_schedule, hooks)
+        (X, T), N, rules = data[0], data[0][0].shape[0], [_accuracy_rule(Td, self.output) for _, Td in data]
+        history = {k: [] for prefix, rule in zip(("", "val_"), rules) for k in
+                   [prefix + "loss"] + ([prefix + "accuracy"] if rule else [])}
+        state = optimizer.init(self.params)
         for epoch in range(epochs):
-            if alpha_schedule is not None:
-                alpha = as_float(alpha_schedule(epoch), f"alpha_schedule({epoch})", minimum=0.0, strict_min=True)
-                history["alpha"].append(alpha)
-            perm = rng.permutation(N)
-            Xs, Ts, ts = X[perm], T[perm], target[perm]  # one shuffled copy per epoch; minibatches are views
-            loss_sum, correct = 0.0, 0.0
+            for hook in hooks:
+                hook.begin(self, epoch, history)
+            perm, loss_sum, correct = rng.permutation(N), 0.0, 0
             for start in range(0, N, batch_size):
-                stop = start + batch_size
-                Xb, Tb = Xs[start:stop], Ts[start:stop]
-                Zs, As, masks = _forward(params, Xb, L, hidden, output, alpha, dropout, rng)
-                # running totals for the history, from the forward pass just made
-                if softmax:  # loss_i = log s_i - S_{i,y_i}; log and comparison once per epoch
-                    shifted, row_sums = masks[-1]
-                    row_sum_buf[start:stop] = row_sums[:, 0]
-                    loss_sum -= np.vdot(Tb, shifted)
-                    pred_buf[start:stop] = shifted.argmax(axis=1)
-                else:
-                    loss_sum += _loss_value(Zs, As, Tb, output, loss, masks) * Xb.shape[0]
-                    if classification:
-                        correct += _n_correct(As[-1], ts[start:stop], output)
-                if plain_sgd:  # theta <- theta - lr g, with lr folded into the output error
-                    t = state["t"] = state["t"] + 1
-                    lr_t = optimizer.learning_rate(t) if callable(lr) else lr
-                    dZ = _output_delta(Zs, As, Tb, output, loss, lr_t)
-                    for k, step in _backward(params, Zs, As, masks, dZ, L, hidden, alpha).items():
-                        params[k] -= step  # in place: fit owns these arrays
-                    continue
-                dZ = _output_delta(Zs, As, Tb, output, loss)
-                grads = _backward(params, Zs, As, masks, dZ, L, hidden, alpha)
-                if weight_decay:  # gradient of (lambda/2) sum_l ||W^l||_F^2: lambda W^l, zero for biases
-                    decay = _reg.l2_penalty_grad(params, weight_decay)
-                    grads = {k: g + decay[k] for k, g in grads.items()}
-                if fast:
-                    t = state["t"] = state["t"] + 1
-                    lr_t = optimizer.learning_rate(t) if callable(lr) else lr
-                    if not slots:  # e.g. sgd: no per-parameter state
-                        for k, g in grads.items():
-                            params[k] = update(params[k], g, {}, lr_t, t)[0]
-                    else:
-                        for k, g in grads.items():
-                            new_p, new_slots = update(params[k], g, {s: state[s][k] for s in slots}, lr_t, t)
-                            params[k] = new_p
-                            for s in slots:
-                                state[s][k] = new_slots[s]
-                else:
-                    params, state = optimizer.step(params, grads, state)
-            if softmax:
-                loss_sum += np.sum(np.log(row_sum_buf))
-                correct = np.count_nonzero(pred_buf == ts)
-            history["loss"].append(float(loss_sum) / N)
-            if classification:
-                history["accuracy"].append(float(correct) / N)
+                idx = perm[start:start + batch_size]
+                value, grads, A = _loss_and_grads(self.params, X[idx], T[idx], self.hidden, self.output,
+                                                  self.loss, self.alpha, dropout, rng, layers)
+                if not np.isfinite(value):
+                    raise ValueError(f"the training loss became {value} in epoch {epoch + 1} with optimizer "
+                                     f"{optimizer!r}: lower the learning rate (or alpha)")
+                loss_sum += value * len(idx)
+                correct += _n_correct(A, T[idx], rules[0]) if rules[0] else 0
+                self.params, state = optimizer.step(self.params, grads, state)
+            self._record(history, "", loss_sum / N, correct / N)
             if validation is not None:
-                value_v, accuracy_v = evaluate(Xv, Tv, target_v, alpha)
-                history["val_loss"].append(value_v)
-                if classification:
-                    history["val_accuracy"].append(accuracy_v)
-                if patience is not None:
-                    if value_v < best[0]:
-                        best = (value_v, {k: np.array(v) for k, v in params.items()}, alpha, epoch + 1)
-                    elif epoch + 1 - best[3] >= patience:
-                        break
-        if patience is not None and best[1] is not None:
-            params, alpha = best[1], best[2]
-            history["best_epoch"] = best[3]
-        self.params = params
-        self.alpha = float(alpha)
+                self._record(history, "val_", *self._score(*data[1], rules[1]))
+            if any([hook.end(self, epoch, history) for hook in hooks]):
+                break
+        for hook in hooks:
+            hook.finish(self, history)
         return history
+
+    def _score(self, X, T, rule):
+        """Mean loss and fraction correct on a checked set, without dropout."""
+        A, caches, _ = _forward(self.params, X, self.hidden, self.output, self.alpha)
+        value = _COSTS[self.output, self.loss][0](caches[-1].activation, T)
+        return float(value), (_n_correct(A, T, rule) / X.shape[0] if rule else None)
+
+    @staticmethod
+    def _record(history, prefix, loss, accuracy):
+        history[prefix + "loss"].append(float(loss))
+        if prefix + "accuracy" in history:
+            history[prefix + "accuracy"].append(accuracy)

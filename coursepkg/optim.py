@@ -30,11 +30,22 @@ adam       :math:`\mathbf{m} \leftarrow \rho_1 \mathbf{m} + (1 - \rho_1) \mathbf
            :math:`\theta \leftarrow \theta - \eta_t \hat{\mathbf{m}} / (\epsilon + \sqrt{\hat{\mathbf{r}}})`
            with :math:`\hat{\mathbf{m}} = \mathbf{m} / (1 - \rho_1^t)`,
            :math:`\hat{\mathbf{r}} = \mathbf{r} / (1 - \rho_2^t)`
+adadelta   :math:`\mathbf{r} \leftarrow \rho \mathbf{r} + (1 - \rho) \mathbf{g}^2`,
+           :math:`\Delta = -\sqrt{\mathbf{u} + \epsilon} \,/\, \sqrt{\mathbf{r} + \epsilon} \odot \mathbf{g}`,
+           :math:`\mathbf{u} \leftarrow \rho \mathbf{u} + (1 - \rho) \Delta^2`,
+           :math:`\theta \leftarrow \theta + \eta_t \Delta`
 =========  ===================================================================================
 
 The slides call the momentum buffer :math:`\mathbf{g}'` (written
 :math:`\mathbf{v}` here) and the learning rate :math:`\lambda` (written
-:math:`\eta`, as in the notation page).
+:math:`\eta`, as in the notation page). :func:`weight_decay` wraps any optimizer so that
+it adds :math:`\lambda\theta` to the gradient of every weight matrix (Optax's ``add_decayed_weights``).
+
+Bad input: the constructors check their hyper-parameters, and ``step`` checks
+``params`` and ``grads`` once (the state is the optimizer's own and is only
+checked for its structure); errors are ``TypeError`` (wrong kind) or ``ValueError``
+(wrong shape, range or value) naming the argument, what was expected and what
+was given. The update rules themselves compute without checks.
 """
 from __future__ import annotations
 
@@ -44,7 +55,11 @@ import numpy as np
 
 from ._validation import _describe, as_array, as_float, as_int
 
-__all__ = ["Optimizer", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "linear_decay"]
+__all__ = ["Optimizer", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta",
+           "weight_decay", "linear_decay"]
+
+#: beyond this gradient magnitude g * g overflows float64 (sqrt of the largest float is 1.34e154)
+MAX_SQUARED_GRAD = 1e154
 
 
 def _check_lr(lr, name="lr"):
@@ -71,29 +86,32 @@ def _check_eps(x, name="eps"):
 class Optimizer:
     r"""A first-order optimizer with a pure ``init``/``step`` interface.
 
-    Parameters
-    ----------
-    name : str
-        For ``repr``.
-    lr : float or callable
-        Learning rate :math:`\eta > 0`, or a schedule :math:`t \mapsto \eta_t`.
-    slots : tuple of str
-        Names of per-parameter state arrays (e.g. ``("v",)`` for momentum),
-        initialized to zeros shaped like each parameter.
-    update : callable
-        ``update(p, g, slots, lr, t) -> (new_p, new_slots)`` for one array
-        ``p`` and its gradient ``g``; ``slots`` is a dict of arrays. It must not
-        modify its inputs.
-    hyper : dict, optional
-        Hyper-parameters, shown by ``repr``.
+    ``name`` is shown by ``repr``; ``lr`` is the rate :math:`\eta > 0` or a schedule
+    :math:`t \mapsto \eta_t`; ``slots`` names the per-parameter state arrays (zeros
+    shaped like each parameter at ``init``); ``update(p, g, slots, lr, t) -> (new_p, new_slots)``
+    is the rule for one array (it must not modify its inputs); ``hyper`` holds the
+    hyper-parameters for ``repr``; ``squares=True`` marks rules that square the gradient
+    (they refuse gradients above :data:`MAX_SQUARED_GRAD` instead of overflowing);
+    ``decay`` is the weight decay :math:`\lambda` added by :func:`weight_decay`.
     """
 
-    def __init__(self, name: str, lr, slots: tuple[str, ...], update: Callable, hyper: dict | None = None):
+    def __init__(self, name: str, lr, slots: tuple[str, ...], update: Callable, hyper: dict | None = None,
+                 squares: bool = False, decay: float = 0.0):
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a string, got {_describe(name)}")
+        if isinstance(slots, str) or not isinstance(slots, (tuple, list)) or not all(isinstance(x, str) for x in slots):
+            raise TypeError(f"slots must be a tuple of state names such as ('v',), got {_describe(slots)}")
+        if not callable(update):
+            raise TypeError(f"update must be a function (p, g, slots, lr, t) -> (new_p, new_slots), got {_describe(update)}")
+        if hyper is not None and not isinstance(hyper, Mapping):
+            raise TypeError(f"hyper must be a dict of hyper-parameters, got {_describe(hyper)}")
         self.name = name
         self.lr = _check_lr(lr)
         self.slots = tuple(slots)
         self._update = update
         self.hyper = dict(hyper or {})
+        self.squares = bool(squares)
+        self.decay = as_float(decay, "decay", minimum=0.0)
 
     def __repr__(self) -> str:
         lr = getattr(self.lr, "__name__", "schedule") if callable(self.lr) else self.lr
@@ -102,19 +120,17 @@ class Optimizer:
         return f"{self.name}({args})"
 
     def learning_rate(self, t: int) -> float:
-        """The learning rate used at step ``t`` (1-based)."""
-        lr = self.lr(t) if callable(self.lr) else self.lr
-        return as_float(lr, f"lr({t})", minimum=0.0)
+        """The learning rate used at step ``t`` (1-based; ``t = 0`` is allowed for schedules)."""
+        t = as_int(t, "t", minimum=0)
+        return as_float(self.lr(t) if callable(self.lr) else self.lr, f"lr({t})", minimum=0.0)
 
     def init(self, params) -> dict:
         """Fresh state for ``params``: ``{"t": 0, <slot>: {key: zeros}}``."""
         params = _check_params(params)
-        state = {"t": 0}
-        for slot in self.slots:
-            state[slot] = {k: np.zeros_like(v) for k, v in params.items()}
-        return state
+        return {"t": 0, **{slot: {k: np.zeros_like(v) for k, v in params.items()} for slot in self.slots}}
 
     def _check_state(self, state, params) -> int:
+        """The structure of the state (its arrays are the optimizer's own and are not re-checked)."""
         if not isinstance(state, Mapping) or "t" not in state or any(s not in state for s in self.slots):
             raise ValueError(f"state must come from {self.name}.init(params), got {_describe(state)}")
         t = state["t"]
@@ -126,45 +142,59 @@ class Optimizer:
                 raise ValueError(f"state[{s!r}] must have the keys of params {sorted(params)} "
                                  f"(state from {self.name}.init(params)), got {_describe(slot)}")
             for k, p in params.items():
-                value = as_array(slot[k], f"state[{s!r}][{k!r}]", allow_empty=True)  # numeric and finite
-                if value.shape != p.shape:
+                if np.shape(slot[k]) != p.shape:
                     raise ValueError(f"state[{s!r}][{k!r}] must have the shape of params[{k!r}] {p.shape}, "
-                                     f"got {value.shape}")
+                                     f"got {np.shape(slot[k])}")
         return int(t)
 
     def step(self, params, grads, state):
-        """One update. Returns ``(new_params, new_state)``; the arguments are left unchanged.
-
-        Raises
-        ------
-        TypeError
-            If ``params`` or ``grads`` is not a non-empty dict of numeric arrays.
-        ValueError
-            If ``grads`` lacks a key of ``params`` (or has an extra one) or a shape differs,
-            a gradient is not finite, the schedule returns a negative rate,
-            or ``state`` was not made by :meth:`init` for these parameters (missing
-            slots, wrong shapes, NaN or infinite entries).
-        """
+        """One update. Returns ``(new_params, new_state)``; the arguments are left unchanged."""
         params = _check_params(params)
         grads = _check_params(grads, "grads")
         if set(grads) != set(params):
             missing, extra = sorted(set(params) - set(grads)), sorted(set(grads) - set(params))
             raise ValueError(f"grads must have the keys of params; missing {missing}, unexpected {extra}")
-        for k in params:
-            if grads[k].shape != params[k].shape:
-                raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] {params[k].shape}, "
-                                 f"got {grads[k].shape}")
+        for k, p in params.items():
+            if grads[k].shape != p.shape:
+                raise ValueError(f"grads[{k!r}] must have the shape of params[{k!r}] {p.shape}, got {grads[k].shape}")
+            if self.squares and grads[k].size and np.max(np.abs(grads[k])) > MAX_SQUARED_GRAD:
+                raise ValueError(f"grads[{k!r}] has entries up to {np.max(np.abs(grads[k])):.3g} in magnitude; "
+                                 f"{self.name} squares them, which overflows float64 above {MAX_SQUARED_GRAD:g}: "
+                                 f"rescale the loss")
         t = self._check_state(state, params) + 1
         lr = self.learning_rate(t)
-        new_params = {}
-        new_state = {"t": t, **{s: {} for s in self.slots}}
+        new_params, new_state = {}, {"t": t, **{s: {} for s in self.slots}}
         for k, p in params.items():
-            slots = {s: as_array(state[s][k], f"state[{s!r}][{k!r}]", allow_empty=True) for s in self.slots}
-            new_p, new_slots = self._update(p, grads[k], slots, lr, t)
-            new_params[k] = new_p
+            g = grads[k] + self.decay * p if self.decay and _is_weight(k) else grads[k]
+            new_params[k], new_slots = self._update(p, g, {s: state[s][k] for s in self.slots}, lr, t)
             for s in self.slots:
                 new_state[s][k] = new_slots[s]
         return new_params, new_state
+
+
+def _is_weight(key) -> bool:
+    """Weight matrices are the keys starting with "W" (biases "b..." are not decayed)."""
+    return isinstance(key, str) and key.startswith("W")
+
+
+def weight_decay(optimizer, lam):
+    r"""Wrap ``optimizer`` so that each step adds :math:`\lambda \mathbf{W}` to the gradient of every
+    weight matrix (keys starting with ``"W"``; biases untouched): the gradient of
+    :math:`\frac{\lambda}{2}\sum_l \|\mathbf{W}^l\|_F^2` (Optax's ``add_decayed_weights``).
+
+    >>> import numpy as np
+    >>> opt = weight_decay(sgd(0.5), 0.1)
+    >>> p = {"W1": np.array([2.0]), "b1": np.array([2.0])}
+    >>> new, _ = opt.step(p, {"W1": np.zeros(1), "b1": np.zeros(1)}, opt.init(p))
+    >>> new["W1"].tolist(), new["b1"].tolist()   # 2 - 0.5 * 0.1 * 2
+    ([1.9], [2.0])
+    """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"optimizer must be a coursepkg.optim.Optimizer, got {_describe(optimizer)}")
+    lam = as_float(lam, "lam", minimum=0.0)
+    return Optimizer(optimizer.name, optimizer.lr, optimizer.slots, optimizer._update,
+                     {**optimizer.hyper, "weight_decay": optimizer.decay + lam}, optimizer.squares,
+                     optimizer.decay + lam)
 
 
 def sgd(lr):
@@ -355,7 +385,7 @@ def adagrad(lr, eps=1e-8):
         r = slots["r"] + g * g
         return p - lr_t * g / (eps + np.sqrt(r)), {"r": r}
 
-    return Optimizer("adagrad", lr, ("r",), update, {"eps": eps})
+    return Optimizer("adagrad", lr, ("r",), update, {"eps": eps}, squares=True)
 
 
 def rmsprop(lr, rho=0.9, eps=1e-8):
@@ -407,7 +437,7 @@ def rmsprop(lr, rho=0.9, eps=1e-8):
         r = rho * slots["r"] + (1.0 - rho) * (g * g)
         return p - lr_t * g / (eps + np.sqrt(r)), {"r": r}
 
-    return Optimizer("rmsprop", lr, ("r",), update, {"rho": rho, "eps": eps})
+    return Optimizer("rmsprop", lr, ("r",), update, {"rho": rho, "eps": eps}, squares=True)
 
 
 def adam(lr=1e-3, rho1=0.9, rho2=0.999, eps=1e-8):
@@ -472,7 +502,40 @@ def adam(lr=1e-3, rho1=0.9, rho2=0.999, eps=1e-8):
         r_hat = r / (1.0 - rho2 ** t)
         return p - lr_t * m_hat / (eps + np.sqrt(r_hat)), {"m": m, "r": r}
 
-    return Optimizer("adam", lr, ("m", "r"), update, {"rho1": rho1, "rho2": rho2, "eps": eps})
+    return Optimizer("adam", lr, ("m", "r"), update, {"rho1": rho1, "rho2": rho2, "eps": eps}, squares=True)
+
+
+def adadelta(lr=1.0, rho=0.9, eps=1e-6):
+    r"""Adadelta (Zeiler, 2012): RMSProp whose step size is the RMS of the recent steps themselves.
+
+    State slots ``"r"`` (:math:`E[g^2]`) and ``"u"`` (:math:`E[\Delta\theta^2]`), both from zero:
+
+    .. math::
+
+        \mathbf{r}_t = \rho \mathbf{r}_{t-1} + (1 - \rho)\, \mathbf{g}_t^2, \quad
+        \Delta_t = -\frac{\sqrt{\mathbf{u}_{t-1} + \epsilon}}{\sqrt{\mathbf{r}_t + \epsilon}}\, \mathbf{g}_t, \quad
+        \mathbf{u}_t = \rho \mathbf{u}_{t-1} + (1 - \rho)\, \Delta_t^2, \quad
+        \theta_t = \theta_{t-1} + \eta_t \Delta_t .
+
+    Zeiler's rule is ``lr=1``: the ratio of the two RMS gives the step its units of
+    :math:`\theta`. ``rho`` in [0, 1), ``eps`` > 0.
+
+    >>> import numpy as np
+    >>> opt = adadelta(rho=0.5, eps=1e-2)
+    >>> p, s = opt.step({"w": np.array([1.0])}, {"w": np.array([3.0])}, opt.init({"w": np.zeros(1)}))
+    >>> np.round(p["w"], 6).tolist()   # 1 - sqrt(0.01) / sqrt(4.5 + 0.01) * 3
+    [0.858736]
+    """
+    rho = _check_decay(rho, "rho")
+    eps = _check_eps(eps)
+
+    def update(p, g, slots, lr_t, t):
+        r = rho * slots["r"] + (1.0 - rho) * (g * g)
+        delta = -np.sqrt(slots["u"] + eps) / np.sqrt(r + eps) * g
+        u = rho * slots["u"] + (1.0 - rho) * (delta * delta)
+        return p + lr_t * delta, {"r": r, "u": u}
+
+    return Optimizer("adadelta", lr, ("r", "u"), update, {"rho": rho, "eps": eps}, squares=True)
 
 
 def linear_decay(lr0, lr_tau, tau):

@@ -20,24 +20,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_array
-from .mlp import _check_params, _network_inputs
+from ._validation import as_array, as_network_inputs, as_network_params
 
 __all__ = ["activation_pattern", "local_affine_map", "count_regions", "region_ids"]
 
 
-def _real_params(params):
-    """Check the structure of ``params`` and that every entry is a finite real array; return (L, arrays)."""
-    L = _check_params(params)
-    arrays = {k: as_array(v, f"params[{k!r}]", ndim=2 if k.startswith("W") else 1, allow_complex=False)
-              for k, v in params.items()}
-    return L, arrays
-
-
 def _inputs(params, X, name="X"):
-    L, params = _real_params(params)
-    X = _network_inputs(X, params["W1"].shape[1], name, allow_complex=False)
-    return L, params, X
+    """Check a real params dict and a batch of inputs once; return (L, arrays, X)."""
+    params = as_network_params(params, allow_complex=False)
+    X = as_network_inputs(X, params["W1"].shape[1], name, allow_complex=False)
+    return len(params) // 2, params, X
 
 
 def activation_pattern(params, X, concatenate: bool = True):
@@ -88,6 +80,10 @@ def activation_pattern(params, X, concatenate: bool = True):
     L, params, X = _inputs(params, X)
     if not isinstance(concatenate, (bool, np.bool_)):
         raise TypeError(f"concatenate must be True or False, got {type(concatenate).__name__}")
+    return _activation_pattern(L, params, X, concatenate)
+
+
+def _activation_pattern(L, params, X, concatenate):
     A, patterns = X, []
     for l in range(1, L):
         Z = A @ params[f"W{l}"].T + params[f"b{l}"]
@@ -150,7 +146,7 @@ def local_affine_map(params, x):
     """
     x = as_array(x, "x", ndim=1, allow_complex=False)
     L, params, X = _inputs(params, x[None, :], name="x")
-    patterns = activation_pattern(params, X, concatenate=False)
+    patterns = _activation_pattern(L, params, X, concatenate=False)
     A = params["W1"]  # (n_1, n_0)
     c = params["b1"]  # (n_1,)
     for l in range(2, L + 1):

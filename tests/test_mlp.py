@@ -101,53 +101,133 @@ def test_linear_and_activation_backward_pass_gradient_checks():
         assert res.max_rel_error < 1e-13, (name, str(res))
 
 
-def test_bad_input():
-    net = MLP([3, 4, 2])
-    with pytest.raises(ValueError, match=r"X must have 3 features per sample .* got shape \(5, 4\)"):
-        net.forward(np.zeros((5, 4)))
-    with pytest.raises(ValueError, match="X must be 2-D"):
-        net.forward(np.zeros(3))
-    with pytest.raises(ValueError, match="X must be finite"):
-        net.forward(np.full((1, 3), np.nan))
-    with pytest.raises(ValueError, match="X must not be empty"):
-        net.forward(np.zeros((0, 3)))
-    with pytest.raises(TypeError, match="X must be an array of numbers"):
-        net.forward("data")
-    with pytest.raises(ValueError, match="sizes must list at least"):
-        MLP([3])
-    with pytest.raises(ValueError, match=r"sizes\[1\] must be an integer >= 1, got 0"):
-        MLP([3, 0, 2])
-    with pytest.raises(TypeError, match="sizes must be a sequence"):
-        MLP(5)
-    with pytest.raises(ValueError, match="hidden must be one of"):
-        MLP([2, 2], hidden="swish")
-    with pytest.raises(ValueError, match="output must be one of"):
-        MLP([2, 2], output="tanh")
-    with pytest.raises(ValueError, match="loss must be one of"):
-        MLP([2, 2], output="softmax", loss="quadratic")
-    with pytest.raises(ValueError, match="init must be one of"):
-        MLP([2, 2], init="zeros")
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        MLP([2, 2], rng=42)
-    with pytest.raises(ValueError, match="params must have keys"):
-        mlp_forward({"W1": np.zeros((2, 2))}, np.zeros((1, 2)))
-    with pytest.raises(ValueError, match=r"params\['W2'\] has 3 columns but layer 1 has 2 units"):
-        mlp_forward({"W1": np.zeros((2, 2)), "b1": np.zeros(2), "W2": np.zeros((1, 3)), "b2": np.zeros(1)},
-                    np.zeros((1, 2)))
-    with pytest.raises(TypeError, match="params must be a dict"):
-        mlp_forward([np.zeros((2, 2))], np.zeros((1, 2)))
-    with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
-        linear_forward(np.zeros((1, 2)), np.zeros((2, 2)), np.zeros(3))
-    _, cache = linear_forward(np.zeros((1, 2)), np.zeros((2, 2)), np.zeros(2))
-    with pytest.raises(ValueError, match=r"dZ must have shape \(1, 2\)"):
-        linear_backward(np.zeros((2, 2)), cache)
+# ---------------------------------------------------------------------------
+# Bad input: one table. Each row: the call, the exception, and a pattern that
+# names the argument (the exact sentence is free to change).
+# ---------------------------------------------------------------------------
+from coursepkg import mlp as M  # noqa: E402
+
+P = M.init_params([3, 4, 2], "xavier", np.random.default_rng(0))
+X5, Y5 = np.zeros((5, 3)), np.zeros(5, dtype=int)
+_, LIN = linear_forward(np.ones((4, 3)), np.ones((2, 3)), np.zeros(2))
+_, ACT = activation_forward(np.ones((4, 2)), "tanh")
+
+
+def with_(**entries):
+    return {**P, **entries}
+
+
+BAD = [
+    (lambda: MLP([3, 4, 2]).forward(np.zeros((5, 4))), ValueError, "X must have 3 features"),
+    (lambda: MLP([3, 4, 2]).forward(np.zeros(3)), ValueError, "X must be 2-D"),
+    (lambda: MLP([3, 4, 2]).forward(np.full((1, 3), np.nan)), ValueError, "X must be finite"),
+    (lambda: MLP([3, 4, 2]).forward(np.zeros((0, 3))), ValueError, "X must not be empty"),
+    (lambda: MLP([3, 4, 2]).forward("data"), TypeError, "X must be"),
+    (lambda: MLP([3]), ValueError, "sizes"),
+    (lambda: MLP([3, 0, 2]), ValueError, r"sizes\[1\]"),
+    (lambda: MLP(5), TypeError, "sizes"),
+    (lambda: MLP([2, 10 ** 400]), ValueError, r"sizes\[1\]"),
+    (lambda: MLP([2, 2], hidden="swish"), ValueError, "hidden"),
+    (lambda: MLP([2, 2], output="tanh"), ValueError, "output"),
+    (lambda: MLP([2, 2], output="softmax", loss="quadratic"), ValueError, "loss"),
+    (lambda: MLP([2, 2], init="zeros"), ValueError, "init"),
+    (lambda: MLP([2, 2], rng=42), TypeError, "rng"),
+    (lambda: MLP([2, 2], hidden="smooth_relu", alpha=1e308), ValueError, "alpha"),
+    (lambda: mlp_forward({"W1": np.zeros((2, 2))}, np.zeros((1, 2))), ValueError, "params"),
+    (lambda: mlp_forward(with_(W2=np.zeros((2, 3))), np.zeros((1, 3))), ValueError, r"params\['W2'\]"),
+    (lambda: mlp_forward([np.zeros((2, 2))], np.zeros((1, 2))), TypeError, "params"),
+    (lambda: mlp_forward(with_(W1=None), X5), TypeError, r"params\['W1'\]"),
+    (lambda: mlp_forward(with_(W1="abc"), X5), TypeError, r"params\['W1'\]"),
+    (lambda: mlp_forward(with_(W1={"a": 1}), X5), TypeError, r"params\['W1'\]"),
+    (lambda: mlp_forward(with_(W1=[[1.0, 2.0], [1.0]]), X5), TypeError, r"params\['W1'\]"),
+    (lambda: mlp_forward(with_(W2=np.full((2, 4), np.nan)), X5), ValueError, r"params\['W2'\]"),
+    (lambda: mlp_forward(P, X5, hidden="swish"), ValueError, "hidden"),
+    (lambda: linear_forward(np.zeros((1, 2)), np.zeros((2, 2)), np.zeros(3)), ValueError, "b"),
+    (lambda: linear_backward(np.zeros((2, 2)), LIN), ValueError, "dZ"),
+    (lambda: linear_backward(np.ones((4, 2)), "abc"), TypeError, "cache"),
+    (lambda: linear_backward(np.ones((4, 2)), (np.array(1.0), np.ones((2, 3)))), ValueError, "cache.A_prev"),
+    (lambda: linear_backward(np.ones((4, 2)), (np.ones(3), np.ones((2, 3)))), ValueError, "cache.A_prev"),
+    (lambda: activation_backward(np.ones((4, 2)), LIN), TypeError, "cache"),
+    (lambda: activation_backward(np.ones((4, 2)), (ACT.Z, ACT.Z, "bogus", 1.0)), ValueError, "cache.name"),
+    (lambda: activation_backward(np.ones((3, 2)), ACT), ValueError, "dA"),
+    (lambda: activation_forward(np.ones((2, 2)), "swish"), ValueError, "name"),
+    (lambda: mlp_loss_and_grads(P, np.zeros((5, 4)), Y5), ValueError, "X must have 3"),
+    (lambda: mlp_loss_and_grads(P, X5, np.array([0, 1, 2, 0, 1])), ValueError, "y must hold integers"),
+    (lambda: mlp_loss_and_grads(P, X5, np.array([0, 1, -1, 0, 1])), ValueError, "y must hold integers"),
+    (lambda: mlp_loss_and_grads(P, X5, np.zeros((5, 2), dtype=int)), ValueError, "y must be 1-D"),
+    (lambda: mlp_loss_and_grads(P, X5, np.zeros(4, dtype=int)), ValueError, "y must have one label"),
+    (lambda: mlp_loss_and_grads(P, X5, np.full(5, 0.5)), ValueError, "y must hold integer"),
+    (lambda: mlp_loss_and_grads(P, X5, "abcde"), TypeError, "y must be"),
+    (lambda: mlp_loss_and_grads(P, X5, [[0], [1, 2], 0, 0, 0]), TypeError, "y must be"),
+    (lambda: mlp_loss_and_grads(P, X5, np.zeros(5), output="sigmoid"), ValueError, r"y must have shape \(5, 2\)"),
+    (lambda: mlp_loss_and_grads(P, X5, np.zeros((5, 3)), output="sigmoid"), ValueError, r"y must have shape"),
+    (lambda: mlp_loss_and_grads(P, X5, np.full((5, 2), 2.0), output="sigmoid"), ValueError, r"y must hold targets"),
+    (lambda: mlp_loss_and_grads(P, X5, np.full((5, 2), np.inf), output="identity"), ValueError, "y must be finite"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, output="softmax", loss="quadratic"), ValueError, "loss"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, hidden="swish"), ValueError, "hidden"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, alpha=0.0), ValueError, "alpha"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, "smooth_relu", alpha=1e308), ValueError, "alpha"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, dropout=0.5), TypeError, "rng"),
+    (lambda: mlp_loss_and_grads(P, X5, Y5, dropout=0.5, layers=[2], rng=np.random.default_rng(0)),
+     ValueError, "layers"),
+]
+
+
+@pytest.mark.parametrize("call,exc,pattern", BAD, ids=[f"bad{i}" for i in range(len(BAD))])
+def test_bad_input_is_refused_naming_the_argument(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_caches_are_named_tuples_and_still_unpack():
+    rng = np.random.default_rng(3)
+    Z, lin = linear_forward(rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), np.zeros(2))
+    A, acts = activation_forward(Z, "tanh")
+    A_prev, W = lin  # positional, as the chapters unpack it
+    assert A_prev is lin.A_prev and W is lin.W and acts.Z is Z and acts.A is A and acts.name == "tanh"
+    dA_prev, dW, db = linear_backward(activation_backward(np.ones((4, 2)), tuple(acts)), tuple(lin))
+    assert dA_prev.shape == (4, 3) and dW.shape == (2, 3) and db.shape == (2,)
+
+
+def test_complex_bias_with_real_weights():
+    """The complex step with respect to one bias (before: Z += b failed with a UFuncTypeError)."""
+    rng = np.random.default_rng(5)
+    net = MLP([3, 4, 2], hidden="tanh", rng=rng)
+    X, y = rng.standard_normal((6, 3)), rng.integers(0, 2, 6)
+    _, g = net.loss_and_grads(X, y)
+    P = dict(net.params)
+    P["b1"] = P["b1"] + 1e-20j * np.eye(4)[2]
+    value, _ = mlp_loss_and_grads(P, X, y, "tanh")
+    np.testing.assert_allclose(value.imag / 1e-20, g["b1"][2], rtol=1e-13, atol=1e-16)
+
+
+def test_init_params_draws_through_coursepkg_init():
+    from coursepkg import init
+    p = M.init_params([5, 4, 3], "he", np.random.default_rng(2))
+    rng = np.random.default_rng(2)
+    np.testing.assert_array_equal(p["W1"], init.he_normal(4, 5, rng))
+    np.testing.assert_array_equal(p["W2"], init.he_normal(3, 4, rng))
+    assert not p["b1"].any() and not p["b2"].any()
+
+
+def test_validates_each_array_once(monkeypatch):
+    """mlp_forward on a 3-layer net checks 6 parameters + X once each (22 calls before the redesign),
+    plus one check of Z per layer by the public activation it calls."""
+    import coursepkg._validation as V
+    calls = []
+    real = V.as_array
+    monkeypatch.setattr(V, "as_array", lambda x, name, **kw: calls.append(name) or real(x, name, **kw))
+    params = M.init_params([4, 5, 6, 3], "xavier", np.random.default_rng(0))
+    M.mlp_forward(params, np.ones((7, 4)))
+    mine = [c for c in calls if c.startswith("params") or c == "X"]
+    assert sorted(mine) == sorted([f"params[{k!r}]" for k in params] + ["X"])
 
 
 # ---------------------------------------------------------------------------
 # Back-propagation: MLP.loss_and_grads / mlp_loss_and_grads
 # ---------------------------------------------------------------------------
 from coursepkg import datasets, losses, optim  # noqa: E402
-from coursepkg.mlp import (_backward, _forward, _loss_value, _output_delta, mlp_loss_and_grads)  # noqa: E402
+from coursepkg.mlp import mlp_loss_and_grads  # noqa: E402
 
 DEPTH_SIZES = {1: [3, 2], 2: [3, 4, 2], 3: [3, 4, 5, 2], 4: [3, 4, 3, 5, 2]}
 OUTPUT_LOSSES = [("softmax", "cross_entropy"), ("sigmoid", "binary_cross_entropy"),
@@ -165,7 +245,8 @@ def make_targets(rng, output, N, nL):
 def reference_loss(params, X, y, hidden, output, loss, alpha):
     """The loss through the (independently written) forward pass and coursepkg.losses."""
     A, caches = mlp_forward(params, X, hidden, output, alpha)
-    Z = caches[-1][1][0]  # logits of the output layer
+    Z = caches[-1].activation.Z  # logits of the output layer (caches[-1][1][0] positionally)
+    assert Z is caches[-1][1][0]
     if output == "softmax":
         return losses.softmax_cross_entropy(Z, y)
     if loss == "binary_cross_entropy":
@@ -268,41 +349,38 @@ def test_batched_backprop_equals_per_example_loop(hidden, output, loss):
         np.testing.assert_allclose(grads[k], ref[k], rtol=1e-12, atol=1e-15, err_msg=k)
 
 
-@pytest.mark.parametrize("hidden", ["sigmoid", "relu", "smooth_relu"])
-@pytest.mark.parametrize("output,loss", OUTPUT_LOSSES)
-def test_training_internals_equal_the_public_function(hidden, output, loss):
-    """fit's unchecked loss value, output error and backward agree with loss_and_grads."""
+def test_every_hidden_activation_trains_through_the_same_table():
+    """mlp_forward, mlp_loss_and_grads and MLP accept the same hidden activations (activations.HIDDEN)."""
     rng = np.random.default_rng(7)
-    net = MLP([5, 7, 4, 3], hidden=hidden, output=output, loss=loss, rng=rng, alpha=2.0)
-    X = rng.standard_normal((9, 5))
-    y = make_targets(rng, output, 9, 3)
-    T = losses.one_hot(y, 3) if output == "softmax" else y
-    value, grads = net.loss_and_grads(X, y)
-    Zs, As, masks = _forward(net.params, X, 3, hidden, output, 2.0)
-    assert np.isclose(_loss_value(Zs, As, T, output, loss), value, rtol=1e-13, atol=0)
-    fast = _backward(net.params, Zs, As, masks, _output_delta(Zs, As, T, output, loss), 3, hidden, 2.0)
-    for k in grads:
-        np.testing.assert_allclose(fast[k], grads[k], rtol=1e-13, atol=1e-16, err_msg=k)
+    X, y = rng.standard_normal((5, 3)), rng.integers(0, 2, 5)
+    assert set(M.HIDDEN_ACTIVATIONS) == set(act.HIDDEN)
+    for hidden in act.HIDDEN:
+        net = MLP([3, 4, 2], hidden=hidden, rng=np.random.default_rng(1))
+        value, grads = net.loss_and_grads(X, y)
+        A, caches = mlp_forward(net.params, X, hidden)
+        np.testing.assert_allclose(value, losses.softmax_cross_entropy(caches[-1].activation.Z, y), rtol=1e-14, atol=0)
+        ref = per_example_gradients(net.params, X, y, hidden, "softmax", "cross_entropy")
+        for k in grads:
+            np.testing.assert_allclose(grads[k], ref[k], rtol=1e-12, atol=1e-15, err_msg=(hidden, k))
 
 
 def test_dropout_backward_passes_gradient_check():
-    """With the dropout mask held fixed (same seed), the backward pass is the exact gradient."""
+    """With the dropout masks held fixed (same seed), the gradient with dropout is exact."""
     rng = np.random.default_rng(8)
     net = MLP([4, 6, 5, 3], hidden="tanh", rng=rng)
     X, y = rng.standard_normal((8, 4)), rng.integers(0, 3, 8)
-    T = losses.one_hot(y, 3)
 
-    def f(p):
-        Zs, As, _ = _forward(p, X, 3, "tanh", "softmax", 1.0, 0.4, np.random.default_rng(99))
-        return _loss_value(Zs, As, T, "softmax", "cross_entropy")
+    def f(p, layers=None):
+        return mlp_loss_and_grads(p, X, y, "tanh", dropout=0.4, layers=layers, rng=np.random.default_rng(99))
 
-    Zs, As, masks = _forward(net.params, X, 3, "tanh", "softmax", 1.0, 0.4, np.random.default_rng(99))
-    kept = masks[1][0]
-    assert set(np.unique(kept)) == {0.0, 1 / 0.6}  # inverted scaling 1/(1-p)
-    grads = _backward(net.params, Zs, As, masks, _output_delta(Zs, As, T, "softmax", "cross_entropy"),
-                      3, "tanh", 1.0)
-    res = check_gradient(f, grads, net.params, method="complex")
-    assert res.max_rel_error < 1e-12, str(res)
+    for layers in (None, [2]):
+        value, grads = f(net.params, layers)
+        res = check_gradient(lambda p: f(p, layers)[0], grads, net.params, method="complex")
+        assert res.max_rel_error < 1e-12, str(res)
+        assert value != net.loss_and_grads(X, y)[0]  # the masks changed the loss
+    # only layer 2 dropped: layer 1's units all pass, so its mask is all ones
+    _, _, masks = M._forward(net.params, X, "tanh", "softmax", 1.0, 0.4, np.random.default_rng(99), {2})
+    assert masks[0] is None and set(np.unique(masks[1])) == {0.0, 1 / 0.6} and masks[2] is None
 
 
 def test_tiny_network_against_sympy():
@@ -343,42 +421,6 @@ def test_tiny_network_against_sympy():
             np.testing.assert_allclose(g[k], g_sym[k], rtol=1e-11, atol=1e-14, err_msg=k)
 
 
-def test_loss_and_grads_bad_input():
-    net = MLP([3, 4, 2])
-    X = np.zeros((5, 3))
-    with pytest.raises(ValueError, match=r"X must have 3 features per sample .* got shape \(5, 4\)"):
-        net.loss_and_grads(np.zeros((5, 4)), np.zeros(5, dtype=int))
-    with pytest.raises(ValueError, match=r"y must hold integers in \[0, 2\), got values from 0 to 2"):
-        net.loss_and_grads(X, np.array([0, 1, 2, 0, 1]))
-    with pytest.raises(ValueError, match=r"y must hold integers in \[0, 2\), got values from -1 to 1"):
-        net.loss_and_grads(X, np.array([0, 1, -1, 0, 1]))
-    with pytest.raises(ValueError, match=r"y must be 1-D \(one label per sample\), got shape \(5, 2\)"):
-        net.loss_and_grads(X, np.zeros((5, 2), dtype=int))
-    with pytest.raises(ValueError, match=r"y must have one label per sample \(5\), got 4"):
-        net.loss_and_grads(X, np.zeros(4, dtype=int))
-    with pytest.raises(ValueError, match="y must hold integer labels, got non-integer values"):
-        net.loss_and_grads(X, np.full(5, 0.5))
-    with pytest.raises(TypeError, match="y must be an array of integer labels"):
-        net.loss_and_grads(X, "abcde")
-    sig = MLP([3, 4, 2], output="sigmoid")
-    with pytest.raises(ValueError, match=r"y must have shape \(5, 2\) for a network with 2 sigmoid outputs"):
-        sig.loss_and_grads(X, np.zeros(5))
-    with pytest.raises(ValueError, match=r"y must have shape \(5, 2\) \(one row of 2 targets per sample\)"):
-        sig.loss_and_grads(X, np.zeros((5, 3)))
-    with pytest.raises(ValueError, match=r"y must hold targets in \[0, 1\] for the binary cross-entropy"):
-        sig.loss_and_grads(X, np.full((5, 2), 2.0))
-    with pytest.raises(ValueError, match="y must be finite"):
-        MLP([3, 2], output="identity").loss_and_grads(X, np.full((5, 2), np.inf))
-    with pytest.raises(ValueError, match="loss must be one of"):
-        mlp_loss_and_grads(net.params, X, np.zeros(5, dtype=int), output="softmax", loss="quadratic")
-    with pytest.raises(ValueError, match="hidden must be one of"):
-        mlp_loss_and_grads(net.params, X, np.zeros(5, dtype=int), hidden="leaky_relu")
-    with pytest.raises(ValueError, match="alpha must be > 0"):
-        mlp_loss_and_grads(net.params, X, np.zeros(5, dtype=int), alpha=0.0)
-    with pytest.raises(ValueError, match="params must have keys"):
-        mlp_loss_and_grads({"W1": np.zeros((2, 3))}, X, np.zeros(5, dtype=int))
-
-
 def test_extreme_inputs_give_finite_losses_and_gradients():
     for hidden in ["sigmoid", "tanh", "relu", "softplus", "smooth_relu"]:
         for output, loss in OUTPUT_LOSSES[:3]:
@@ -387,274 +429,3 @@ def test_extreme_inputs_give_finite_losses_and_gradients():
             y = np.array([0, 1]) if output == "softmax" else np.array([[0.0, 1.0], [1.0, 0.0]])
             value, grads = net.loss_and_grads(X, y)
             assert np.isfinite(value) and all(np.all(np.isfinite(g)) for g in grads.values())
-
-
-# ---------------------------------------------------------------------------
-# Training: MLP.fit
-# ---------------------------------------------------------------------------
-class Delegating:
-    """An optimizer that is not a coursepkg Optimizer: fit must use its public step."""
-
-    def __init__(self, opt):
-        self.opt, self.calls = opt, 0
-
-    def init(self, params):
-        return self.opt.init(params)
-
-    def step(self, params, grads, state):
-        self.calls += 1
-        return self.opt.step(params, grads, state)
-
-
-def test_fit_solves_xor():
-    X, y = datasets.xor()
-    net = MLP([2, 8, 2], hidden="tanh", rng=np.random.default_rng(0))
-    hist = net.fit(X, y, optim.sgd(0.5), epochs=300, batch_size=4, rng=np.random.default_rng(1))
-    assert hist["accuracy"][-1] == 1.0 and net.predict(X).tolist() == [0, 1, 1, 0]
-    assert hist["loss"][-1] < 0.05 and len(hist["loss"]) == 300
-
-
-def test_fit_reaches_97_percent_on_digits():
-    d = datasets.load_digits()
-    # the network of chapter 8 and of the benchmark: 64-100-10, sigmoid hidden units, softmax output
-    net = MLP([64, 100, 10], hidden="sigmoid", rng=np.random.default_rng(2))
-    hist = net.fit(d.X_train, d.y_train, optim.sgd(2.0), epochs=20, batch_size=10,
-                   rng=np.random.default_rng(3), validation=(d.X_test, d.y_test))
-    assert np.mean(net.predict(d.X_test) == d.y_test) >= 0.97
-    assert hist["val_accuracy"][-1] == np.mean(net.predict(d.X_test) == d.y_test)
-    assert set(hist) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert all(len(v) == 20 for v in hist.values())
-    # validation metrics: the final parameters on the whole validation set
-    assert np.isclose(hist["val_loss"][-1], net.loss_and_grads(d.X_test, d.y_test)[0], rtol=1e-12)
-    assert hist["loss"][-1] < hist["loss"][0] and hist["accuracy"][-1] > 0.97
-
-
-def test_fit_training_history_is_the_running_average_over_minibatches():
-    rng = np.random.default_rng(15)
-    X, y = rng.standard_normal((13, 3)), rng.integers(0, 3, 13)
-    net = MLP([3, 5, 3], hidden="tanh", rng=np.random.default_rng(16))
-    ref = MLP([3, 5, 3], hidden="tanh", rng=np.random.default_rng(16))
-    hist = net.fit(X, y, optim.sgd(0.4), epochs=2, batch_size=5, rng=np.random.default_rng(17))
-    shuffle = np.random.default_rng(17)
-    for epoch in range(2):
-        perm, total, correct = shuffle.permutation(13), 0.0, 0
-        for start in range(0, 13, 5):
-            idx = perm[start:start + 5]
-            value, g = ref.loss_and_grads(X[idx], y[idx])
-            total += value * len(idx)
-            correct += np.sum(ref.predict(X[idx]) == y[idx])
-            ref.params = {k: ref.params[k] - 0.4 * g[k] for k in g}
-        assert np.isclose(hist["loss"][epoch], total / 13, rtol=1e-13)
-        assert hist["accuracy"][epoch] == correct / 13
-
-
-def test_fit_is_reproducible_and_leaves_inputs_alone():
-    rng = np.random.default_rng(2)
-    X, y = rng.standard_normal((23, 3)), rng.integers(0, 3, 23)
-    X0, y0 = X.copy(), y.copy()
-    runs = []
-    for _ in range(2):
-        net = MLP([3, 5, 3], rng=np.random.default_rng(3))
-        p0 = {k: v.copy() for k, v in net.params.items()}
-        before = net.params  # the arrays themselves: fit must not update them in place
-        hist = net.fit(X, y, optim.sgd(0.1), epochs=4, batch_size=5, rng=np.random.default_rng(4))
-        assert all(np.array_equal(before[k], p0[k]) for k in p0)
-        runs.append((hist, net.params))
-    assert runs[0][0] == runs[1][0]
-    assert all(np.array_equal(runs[0][1][k], runs[1][1][k]) for k in p0)
-    assert np.array_equal(X, X0) and np.array_equal(y, y0)
-    assert not np.array_equal(p0["W1"], runs[0][1]["W1"])
-
-
-def test_fit_equals_manual_minibatch_sgd():
-    """fit = shuffle with rng.permutation each epoch, then one sgd step per minibatch of loss_and_grads."""
-    rng = np.random.default_rng(5)
-    X, y = rng.standard_normal((13, 4)), rng.integers(0, 2, (13, 2)).astype(float)
-    net = MLP([4, 6, 2], hidden="softplus", output="sigmoid", rng=np.random.default_rng(6))
-    ref = MLP([4, 6, 2], hidden="softplus", output="sigmoid", rng=np.random.default_rng(6))
-    net.fit(X, y, optim.sgd(0.3), epochs=3, batch_size=5, rng=np.random.default_rng(7))
-    shuffle = np.random.default_rng(7)
-    for _ in range(3):
-        perm = shuffle.permutation(13)
-        for start in range(0, 13, 5):
-            idx = perm[start:start + 5]
-            _, g = ref.loss_and_grads(X[idx], y[idx])
-            ref.params = {k: ref.params[k] - 0.3 * g[k] for k in g}
-    for k in net.params:
-        np.testing.assert_allclose(net.params[k], ref.params[k], rtol=1e-12, atol=1e-14)
-
-
-@pytest.mark.parametrize("make", [lambda: optim.sgd(0.2), lambda: optim.sgd(optim.linear_decay(0.5, 0.05, 20)),
-                                  lambda: getattr(optim, "momentum", optim.sgd)(0.1),
-                                  lambda: getattr(optim, "adam", optim.sgd)(0.01)])
-def test_fit_fast_path_equals_the_public_optimizer_interface(make):
-    rng = np.random.default_rng(8)
-    X, y = rng.standard_normal((30, 3)), rng.integers(0, 4, 30)
-    hists, params = [], []
-    for opt in [make(), Delegating(make())]:
-        net = MLP([3, 7, 4], hidden="relu", rng=np.random.default_rng(9), init="he")
-        hists.append(net.fit(X, y, opt, epochs=3, batch_size=7, rng=np.random.default_rng(10)))
-        params.append(net.params)
-    assert opt.calls == 3 * 5
-    # plain SGD folds the learning rate into the output error (in-place update), which may
-    # change the last bit; every other optimizer goes through the same update rule exactly
-    assert hists[0]["accuracy"] == hists[1]["accuracy"]
-    np.testing.assert_allclose(hists[0]["loss"], hists[1]["loss"], rtol=1e-12)
-    for k in params[0]:
-        np.testing.assert_allclose(params[0][k], params[1][k], rtol=1e-12, atol=1e-14)
-
-
-def test_fit_history_for_other_outputs():
-    rng = np.random.default_rng(11)
-    X = rng.standard_normal((20, 2))
-    reg = MLP([2, 4, 1], output="identity", rng=rng)
-    hist = reg.fit(X, X[:, 0] * X[:, 1], optim.sgd(0.05), epochs=5, batch_size=4, rng=rng)
-    assert set(hist) == {"loss"} and len(hist["loss"]) == 5
-    y = (X[:, 0] > 0).astype(float)
-    clf = MLP([2, 4, 1], output="sigmoid", rng=rng)
-    hist = clf.fit(X, y, optim.sgd(0.5), epochs=5, batch_size=4, rng=rng, validation=(X, y))
-    assert set(hist) == {"loss", "accuracy", "val_loss", "val_accuracy"}
-    assert hist["val_accuracy"][-1] == np.mean(clf.predict(X) == y)
-    # Nielsen's network: one-hot targets on sigmoid outputs with the quadratic loss; accuracy by arg max
-    labels = rng.integers(0, 3, 20)
-    nielsen = MLP([2, 5, 3], output="sigmoid", loss="quadratic", init="normal", rng=rng)
-    Y = losses.one_hot(labels, 3)
-    hist = nielsen.fit(X, Y, optim.sgd(3.0), epochs=2, batch_size=5, rng=rng, validation=(X, Y))
-    assert hist["val_accuracy"][-1] == np.mean(nielsen.forward(X).argmax(1) == labels)
-
-
-def test_fit_alpha_schedule():
-    rng = np.random.default_rng(12)
-    X, y = rng.standard_normal((16, 2)), rng.integers(0, 2, 16)
-    net = MLP([2, 5, 2], hidden="smooth_relu", rng=rng)
-    hist = net.fit(X, y, optim.sgd(0.1), epochs=4, batch_size=8, rng=rng, alpha_schedule=lambda e: 2.0 ** e)
-    assert hist["alpha"] == [1.0, 2.0, 4.0, 8.0] and net.alpha == 8.0
-    # the validation loss of the last epoch is evaluated with the last alpha
-    hist = net.fit(X, y, optim.sgd(0.1), epochs=2, batch_size=8, rng=rng, alpha_schedule=lambda e: 3.0 + e,
-                   validation=(X, y))
-    assert net.alpha == 4.0 and np.isclose(hist["val_loss"][-1], net.loss_and_grads(X, y)[0], rtol=1e-12)
-    with pytest.raises(ValueError, match=r"alpha_schedule\(1\) must be > 0"):
-        net.fit(X, y, optim.sgd(0.1), epochs=2, batch_size=8, rng=rng, alpha_schedule=lambda e: 1.0 - e)
-    with pytest.raises(ValueError, match="alpha_schedule needs hidden='smooth_relu'"):
-        MLP([2, 5, 2]).fit(X, y, optim.sgd(0.1), epochs=2, batch_size=8, rng=rng, alpha_schedule=lambda e: 1.0)
-
-
-def test_fit_weight_decay_adds_lambda_w_to_the_weight_gradients():
-    rng = np.random.default_rng(13)
-    X, y = rng.standard_normal((10, 3)), rng.integers(0, 2, 10)
-    net = MLP([3, 4, 2], rng=rng)
-    p0 = {k: v.copy() for k, v in net.params.items()}
-    _, g = net.loss_and_grads(X, y)
-    net.fit(X, y, optim.sgd(0.1), epochs=1, batch_size=10, rng=rng, weight_decay=0.3)  # one full-batch step
-    for k in p0:
-        decay = 0.3 * p0[k] if k.startswith("W") else 0.0  # biases are not decayed
-        np.testing.assert_allclose(net.params[k], p0[k] - 0.1 * (g[k] + decay), rtol=1e-13, atol=1e-15)
-
-
-def test_fit_dropout():
-    rng = np.random.default_rng(14)
-    X, y = rng.standard_normal((40, 3)), rng.integers(0, 2, 40)
-    a = MLP([3, 6, 2], rng=np.random.default_rng(1))
-    b = MLP([3, 6, 2], rng=np.random.default_rng(1))
-    ha = a.fit(X, y, optim.sgd(0.1), epochs=3, batch_size=8, rng=np.random.default_rng(2), dropout=0.0)
-    hb = b.fit(X, y, optim.sgd(0.1), epochs=3, batch_size=8, rng=np.random.default_rng(2))
-    assert ha == hb
-    c = MLP([3, 6, 2], rng=np.random.default_rng(1))
-    hc = c.fit(X, y, optim.sgd(0.1), epochs=3, batch_size=8, rng=np.random.default_rng(2), dropout=0.5,
-               validation=(X, y))
-    assert hc["loss"] != ha["loss"] and all(np.all(np.isfinite(v)) for v in c.params.values())
-    # validation metrics are evaluated without dropout: the deterministic loss of the final parameters
-    assert np.isclose(hc["val_loss"][-1], c.loss_and_grads(X, y)[0], rtol=1e-12)
-
-
-def test_fit_early_stopping_restores_the_best_epoch():
-    d = datasets.load_digits()
-    Xtr, ytr = d.X_train[:200], d.y_train[:200]
-    net = MLP([64, 30, 10], rng=np.random.default_rng(0))
-    hist = net.fit(Xtr, ytr, optim.sgd(2.0), epochs=60, batch_size=10, rng=np.random.default_rng(1),
-                   validation=(d.X_test, d.y_test), patience=3)
-    best = hist["best_epoch"]
-    assert best == int(np.argmin(hist["val_loss"])) + 1
-    assert len(hist["val_loss"]) == best + 3 < 60  # stopped 3 epochs after the best
-    # the restored parameters are those after `best` epochs of the same run
-    ref = MLP([64, 30, 10], rng=np.random.default_rng(0))
-    ref.fit(Xtr, ytr, optim.sgd(2.0), epochs=best, batch_size=10, rng=np.random.default_rng(1))
-    assert all(np.array_equal(net.params[k], ref.params[k]) for k in ref.params)
-
-
-def test_fit_bad_input():
-    net = MLP([3, 4, 2])
-    X, y, rng = np.zeros((6, 3)), np.zeros(6, dtype=int), np.random.default_rng(0)
-    opt = optim.sgd(0.1)
-    with pytest.raises(ValueError, match=r"X must have 3 features per sample .* got shape \(6, 2\)"):
-        net.fit(np.zeros((6, 2)), y, opt, 1, 2, rng)
-    with pytest.raises(ValueError, match=r"y must hold integers in \[0, 2\)"):
-        net.fit(X, np.full(6, 5), opt, 1, 2, rng)
-    with pytest.raises(ValueError, match=r"y must have one label per sample \(6\), got 5"):
-        net.fit(X, np.zeros(5, dtype=int), opt, 1, 2, rng)
-    with pytest.raises(TypeError, match="optimizer must have init"):
-        net.fit(X, y, 0.1, 1, 2, rng)
-    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
-        net.fit(X, y, opt, 0, 2, rng)
-    with pytest.raises(TypeError, match="batch_size must be an integer"):
-        net.fit(X, y, opt, 1, 2.5, rng)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        net.fit(X, y, opt, 1, 2, 0)
-    with pytest.raises(TypeError, match="validation must be a pair"):
-        net.fit(X, y, opt, 1, 2, rng, validation=X)
-    with pytest.raises(ValueError, match=r"validation\[0\] must have 3 features"):
-        net.fit(X, y, opt, 1, 2, rng, validation=(np.zeros((2, 4)), np.zeros(2, dtype=int)))
-    with pytest.raises(ValueError, match=r"validation\[1\] must hold integers in \[0, 2\)"):
-        net.fit(X, y, opt, 1, 2, rng, validation=(X, np.full(6, 3)))
-    with pytest.raises(ValueError, match="weight_decay must be >= 0"):
-        net.fit(X, y, opt, 1, 2, rng, weight_decay=-1.0)
-    with pytest.raises(ValueError, match="dropout must be < 1"):
-        net.fit(X, y, opt, 1, 2, rng, dropout=1.0)
-    with pytest.raises(ValueError, match="patience .* needs a validation set"):
-        net.fit(X, y, opt, 1, 2, rng, patience=2)
-    with pytest.raises(TypeError, match="alpha_schedule must be a function"):
-        MLP([3, 2], hidden="smooth_relu").fit(X, y, opt, 1, 2, rng, alpha_schedule=2.0)
-
-
-# ---------------------------------------------------------------- review fixes
-from coursepkg import mlp as M  # noqa: E402
-def test_backward_functions_check_their_cache():
-    # before: a wrong cache failed inside tuple unpacking ("too many values to unpack")
-    rng = np.random.default_rng(3)
-    Z, lin = M.linear_forward(rng.standard_normal((4, 3)), rng.standard_normal((2, 3)), np.zeros(2))
-    A, acts = M.activation_forward(Z, "tanh")
-    with pytest.raises(TypeError, match=r"cache must be the \(A_prev, W\) tuple returned by linear_forward, got str"):
-        M.linear_backward(np.ones((4, 2)), "abc")
-    with pytest.raises(TypeError, match=r"cache must be the \(Z, A, name, alpha\) tuple returned by activation_forward"):
-        M.activation_backward(np.ones((4, 2)), lin)  # the linear cache by mistake
-    dA_prev, dW, db = M.linear_backward(M.activation_backward(np.ones((4, 2)), acts), lin)
-    assert dA_prev.shape == (4, 3) and dW.shape == (2, 3) and db.shape == (2,)
-
-
-def test_mlp_forward_names_the_bad_parameter():
-    params = M.init_params([3, 4, 2], "xavier", np.random.default_rng(0))
-    params["W2"] = params["W2"].copy()
-    params["W2"][0, 0] = np.nan
-    with pytest.raises(ValueError, match=r"params\['W2'\] must be finite"):  # before: "W must be finite"
-        M.mlp_forward(params, np.ones((2, 3)))
-
-
-def test_fit_checks_parameters_set_by_hand():
-    # before: fit copied self.params unchecked: NaN trained silently, wrong shapes failed inside numpy
-    X, y = datasets.xor()
-    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
-    net.params["W1"] = net.params["W1"].copy()
-    net.params["W1"][0, 0] = np.nan
-    with pytest.raises(ValueError, match=r"params\['W1'\] must be finite"):
-        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
-    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
-    net.params = init_params([2, 5, 2], "xavier", np.random.default_rng(0))
-    with pytest.raises(ValueError, match=r"params\['W1'\] must have shape \(3, 2\) for sizes \[2, 3, 2\], got \(5, 2\)"):
-        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
-    net.params = init_params([2, 3, 3, 2], "xavier", np.random.default_rng(0))
-    with pytest.raises(ValueError, match=r"params must hold 2 layers for sizes \[2, 3, 2\]"):
-        net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
-    net = MLP([2, 3, 2], rng=np.random.default_rng(0))
-    net.params = {k: v.astype(np.float32) for k, v in net.params.items()}  # cast, as before
-    net.fit(X, y, optim.sgd(0.1), 1, 4, np.random.default_rng(0))
-    assert all(v.dtype == np.float64 for v in net.params.values())
