@@ -3,7 +3,9 @@ r"""Layers of a small convolutional network, batch-first ``(N, C, H, W)``.
 Every layer is a pair of pure functions: ``<layer>_forward(...) -> (out, cache)``
 and ``<layer>_backward(dout, cache)``, where ``dout`` is the gradient of a
 scalar loss with respect to ``out`` and the backward returns the gradients
-with respect to the forward's array arguments.
+with respect to the forward's array arguments. Each cache is a named tuple
+(:class:`Conv2dCache`, :class:`MaxPoolCache`, :class:`AvgPoolCache`,
+:class:`FlattenCache`): read it by field (``cache.W``) or unpack it.
 
 - :func:`conv2d_forward` / :func:`conv2d_backward`: a multi-channel
   cross-correlation with bias, what CNN libraries call a convolution layer;
@@ -16,8 +18,16 @@ product), so a batch is processed without Python loops over pixels. Its
 backward with respect to the input is the adjoint of the forward map, a
 "full" convolution of the output gradient with the same filters (chapters 9
 and 10).
+
+Bad input (any public function): :class:`TypeError` for an object of the wrong
+kind (a ``cache`` not made by the matching forward function included),
+:class:`ValueError` for a wrong shape, range or non-finite value; the message
+names the argument, what was expected and what was given. The public functions
+check their arguments once and call private ``_``-prefixed compute functions.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
@@ -25,13 +35,42 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ._validation import _describe, as_array, as_int
 
 __all__ = ["conv2d_forward", "conv2d_backward", "conv2d_output_shape", "maxpool_forward", "maxpool_backward",
-           "avgpool_forward", "avgpool_backward", "flatten_forward", "flatten_backward"]
+           "avgpool_forward", "avgpool_backward", "flatten_forward", "flatten_backward",
+           "Conv2dCache", "MaxPoolCache", "AvgPoolCache", "FlattenCache", "MAX_PADDING"]
+
+#: Largest ``padding`` accepted (a padded image of a million rows is a mistake, not a request).
+MAX_PADDING = 2 ** 16
 
 
-def _check_cache(cache, size, forward):
-    """Check that ``cache`` is the tuple a forward function returned (no bare unpacking errors)."""
-    if not isinstance(cache, tuple) or len(cache) != size:
-        raise TypeError(f"cache must be the tuple returned by {forward}, got {_describe(cache)}")
+class Conv2dCache(NamedTuple):
+    """What :func:`conv2d_backward` needs: the padded input, the filters, the padding."""
+    Xp: np.ndarray       # (N, C, H + 2p, W + 2p)
+    W: np.ndarray        # (F, C, kh, kw)
+    padding: int
+
+
+class MaxPoolCache(NamedTuple):
+    """What :func:`maxpool_backward` needs: the position of each block's maximum, the input shape, the size."""
+    idx: np.ndarray      # (N, C, H // s, W // s), integers in [0, s*s)
+    input_shape: tuple
+    size: int
+
+
+class AvgPoolCache(NamedTuple):
+    """What :func:`avgpool_backward` needs."""
+    input_shape: tuple
+    size: int
+
+
+class FlattenCache(NamedTuple):
+    """What :func:`flatten_backward` needs."""
+    input_shape: tuple
+
+
+def _check_cache(cache, kind, forward):
+    """Check that ``cache`` is the named tuple the forward function returned."""
+    if not isinstance(cache, kind):
+        raise TypeError(f"cache must be the {kind.__name__} returned by {forward}, got {_describe(cache)}")
     return cache
 
 
@@ -42,14 +81,20 @@ def _check_dout(dout, shape):
     return dout
 
 
+def _check_fit(H, Wd, kh, kw, padding, x_name, w_name):
+    if kh > H + 2 * padding or kw > Wd + 2 * padding:
+        raise ValueError(f"the kernels of {w_name} ({kh}x{kw}) must fit inside the padded images of {x_name} "
+                         f"({H + 2 * padding}x{Wd + 2 * padding}, padding={padding})")
+
+
 def conv2d_output_shape(input_shape, filter_shape, padding=0):
-    r"""Shape of the output of :func:`conv2d_forward`.
+    r"""Shape of the output of :func:`conv2d_forward`, with the same checks.
 
     Parameters
     ----------
-    input_shape : tuple of int
+    input_shape : tuple of 4 int
         ``(N, C, H, W)``.
-    filter_shape : tuple of int
+    filter_shape : tuple of 4 int
         ``(F, C, kh, kw)``.
     padding : int, default 0
 
@@ -57,16 +102,6 @@ def conv2d_output_shape(input_shape, filter_shape, padding=0):
     -------
     tuple of int
         ``(N, F, H + 2p - kh + 1, W + 2p - kw + 1)``.
-
-    Raises
-    ------
-    TypeError
-        If an entry of a shape or ``padding`` is not an integer.
-    ValueError
-        If a shape does not have 4 positive entries, ``padding`` is negative,
-        the channels of the input and the filters differ, or a kernel does not
-        fit inside the padded image (the conditions under which
-        :func:`conv2d_forward` raises).
 
     Examples
     --------
@@ -78,14 +113,21 @@ def conv2d_output_shape(input_shape, filter_shape, padding=0):
             raise ValueError(f"{name} must be a tuple of 4 integers, got {shape!r}")
     N, C, H, W = (as_int(d, f"input_shape[{i}]", minimum=1) for i, d in enumerate(input_shape))
     F, C_w, kh, kw = (as_int(d, f"filter_shape[{i}]", minimum=1) for i, d in enumerate(filter_shape))
-    padding = as_int(padding, "padding", minimum=0)
+    padding = as_int(padding, "padding", minimum=0, maximum=MAX_PADDING)
     if C_w != C:
         raise ValueError(f"filter_shape must have as many input channels as input_shape: {C} channels "
                          f"in input_shape {tuple(input_shape)} but {C_w} in filter_shape {tuple(filter_shape)}")
-    if kh > H + 2 * padding or kw > W + 2 * padding:
-        raise ValueError(f"the kernels of filter_shape ({kh}x{kw}) must fit inside the padded images of "
-                         f"input_shape ({H + 2 * padding}x{W + 2 * padding}, padding={padding})")
+    _check_fit(H, W, kh, kw, padding, "input_shape", "filter_shape")
     return (N, F, H + 2 * padding - kh + 1, W + 2 * padding - kw + 1)
+
+
+def _conv2d_forward(X, W, b, padding):
+    F, C, kh, kw = W.shape
+    Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else X
+    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))       # (N, C, Ho, Wo, kh, kw), a view
+    out = np.tensordot(windows, W, axes=([1, 4, 5], [1, 2, 3]))     # (N, Ho, Wo, F)
+    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]         # (N, F, Ho, Wo)
+    return np.ascontiguousarray(out), Conv2dCache(Xp, W, padding)
 
 
 def conv2d_forward(X, W, b, padding=0):
@@ -100,23 +142,13 @@ def conv2d_forward(X, W, b, padding=0):
     b : array_like, shape (F,)
         One bias per filter.
     padding : int, default 0
-        Zeros added on each side of each image before the layer ("valid" for
-        0; "same" for odd kernels when ``padding = (kh - 1) // 2``).
+        Zeros added on each side of each image, at most :data:`MAX_PADDING`
+        ("same" output for odd kernels when ``padding = (kh - 1) // 2``).
 
     Returns
     -------
     out : numpy.ndarray, shape (N, F, H + 2p - kh + 1, W + 2p - kw + 1)
-    cache : tuple
-        What :func:`conv2d_backward` needs.
-
-    Raises
-    ------
-    ValueError
-        If an array has the wrong number of dimensions, the channels of ``X``
-        and ``W`` differ, ``b`` does not have one entry per filter, or a kernel
-        does not fit inside the padded image.
-    TypeError
-        If an input is not numeric or ``padding`` is not an integer.
+    cache : Conv2dCache
 
     Notes
     -----
@@ -128,14 +160,13 @@ def conv2d_forward(X, W, b, padding=0):
         W[f, c, a, q]\; \tilde X[n, c, i + a, j + q],
 
     a sum over input channels of "valid" 2-D cross-correlations
-    (:func:`coursepkg.conv.correlate2d`). Every output position uses the same
+    (:func:`coursepkg.conv.correlate2d`); every output position uses the same
     :math:`F C k_h k_w + F` parameters (weight sharing).
 
     Examples
     --------
     >>> import numpy as np
-    >>> X = np.arange(16.0).reshape(1, 1, 4, 4)
-    >>> out, _ = conv2d_forward(X, np.ones((1, 1, 2, 2)), np.zeros(1))
+    >>> out, _ = conv2d_forward(np.arange(16.0).reshape(1, 1, 4, 4), np.ones((1, 1, 2, 2)), np.zeros(1))
     >>> out[0, 0]
     array([[10., 14., 18.],
            [26., 30., 34.],
@@ -144,7 +175,7 @@ def conv2d_forward(X, W, b, padding=0):
     X = as_array(X, "X", ndim=4)
     W = as_array(W, "W", ndim=4)
     b = as_array(b, "b", ndim=1)
-    padding = as_int(padding, "padding", minimum=0)
+    padding = as_int(padding, "padding", minimum=0, maximum=MAX_PADDING)
     N, C, H, Wd = X.shape
     F, C_w, kh, kw = W.shape
     if C_w != C:
@@ -152,14 +183,23 @@ def conv2d_forward(X, W, b, padding=0):
                          f"but W has {C_w} (shape {W.shape})")
     if b.shape != (F,):
         raise ValueError(f"b must have shape ({F},), one bias per filter of W, got {b.shape}")
-    if kh > H + 2 * padding or kw > Wd + 2 * padding:
-        raise ValueError(f"the kernels of W ({kh}x{kw}) must fit inside the padded images of X "
-                         f"({H + 2 * padding}x{Wd + 2 * padding}, padding={padding})")
-    Xp = np.pad(X, ((0, 0), (0, 0), (padding, padding), (padding, padding))) if padding else X
-    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))       # (N, C, Ho, Wo, kh, kw), a view
-    out = np.tensordot(windows, W, axes=([1, 4, 5], [1, 2, 3]))     # (N, Ho, Wo, F)
-    out = out.transpose(0, 3, 1, 2) + b[None, :, None, None]         # (N, F, Ho, Wo)
-    return np.ascontiguousarray(out), (Xp, W, padding)
+    _check_fit(H, Wd, kh, kw, padding, "X", "W")
+    return _conv2d_forward(X, W, b, padding)
+
+
+def _conv2d_backward(dout, cache):
+    Xp, W, padding = cache
+    F, C, kh, kw = W.shape
+    Hp, Wp = Xp.shape[2:]
+    db = dout.sum(axis=(0, 2, 3))                                           # (F,)
+    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))                # (N, C, Ho, Wo, kh, kw)
+    dW = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))           # (F, C, kh, kw)
+    dpad = np.pad(dout, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))  # (N, F, Hp + kh - 1, Wp + kw - 1)
+    dwin = sliding_window_view(dpad, (kh, kw), axis=(2, 3))                  # (N, F, Hp, Wp, kh, kw)
+    dXp = np.tensordot(dwin, W[:, :, ::-1, ::-1], axes=([1, 4, 5], [0, 2, 3]))  # (N, Hp, Wp, C)
+    dXp = dXp.transpose(0, 3, 1, 2)                                          # (N, C, Hp, Wp)
+    dX = dXp[:, :, padding:Hp - padding, padding:Wp - padding]              # (N, C, H, W)
+    return np.ascontiguousarray(dX), dW, db
 
 
 def conv2d_backward(dout, cache):
@@ -169,27 +209,15 @@ def conv2d_backward(dout, cache):
     ----------
     dout : array_like, shape (N, F, Ho, Wo)
         Gradient of the loss with respect to the layer's output.
-    cache : tuple
+    cache : Conv2dCache
         From :func:`conv2d_forward`.
 
     Returns
     -------
     dX : numpy.ndarray, shape (N, C, H, W)
-        The adjoint of the forward map applied to ``dout``: a "full"
-        convolution of ``dout`` with the filters, summed over the filters,
-        with the padding cropped.
+        The adjoint of the forward map applied to ``dout``.
     dW : numpy.ndarray, shape (F, C, kh, kw)
-        "Valid" cross-correlation of the padded input with ``dout``, summed
-        over the batch.
     db : numpy.ndarray, shape (F,)
-        Sum of ``dout`` over the batch and the positions.
-
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not the tuple returned by :func:`conv2d_forward`.
-    ValueError
-        If ``dout`` does not have the shape of the forward output, or is not finite.
 
     Notes
     -----
@@ -203,51 +231,43 @@ def conv2d_backward(dout, cache):
         \frac{\partial c}{\partial W[f, c, a, q]} = \sum_{n, i, j} \text{dout}[n, f, i, j]\,
         \tilde X[n, c, i + a, j + q].
 
-    The first is, for each pair :math:`(f, c)`, the "full" 2-D convolution
-    of :math:`\text{dout}[n, f]` with :math:`W[f, c]`: the transpose of the
-    "valid" cross-correlation, exactly as in 1-D (chapter 9). It is computed
-    as a valid cross-correlation of ``dout`` padded by :math:`k - 1` with the
-    filters rotated by 180 degrees.
+    The first is, for each pair :math:`(f, c)`, the "full" 2-D convolution of
+    :math:`\text{dout}[n, f]` with :math:`W[f, c]`, the transpose of the "valid"
+    cross-correlation (chapter 9): computed as a valid cross-correlation of
+    ``dout`` padded by :math:`k - 1` with the filters rotated by 180 degrees,
+    then cropped by the padding.
 
     Examples
     --------
     >>> import numpy as np
-    >>> X = np.arange(9.0).reshape(1, 1, 3, 3)
-    >>> out, cache = conv2d_forward(X, np.ones((1, 1, 2, 2)), np.zeros(1))
+    >>> out, cache = conv2d_forward(np.arange(9.0).reshape(1, 1, 3, 3), np.ones((1, 1, 2, 2)), np.zeros(1))
     >>> dX, dW, db = conv2d_backward(np.ones_like(out), cache)
     >>> dX[0, 0]
     array([[1., 2., 1.],
            [2., 4., 2.],
            [1., 2., 1.]])
-    >>> dW[0, 0], db
-    (array([[ 8., 12.],
-           [20., 24.]]), array([4.]))
     """
-    Xp, W, padding = _check_cache(cache, 3, "conv2d_forward")
+    Xp, W, _ = _check_cache(cache, Conv2dCache, "conv2d_forward")
     F, C, kh, kw = W.shape
     N, _, Hp, Wp = Xp.shape
     dout = _check_dout(dout, (N, F, Hp - kh + 1, Wp - kw + 1))
-    db = dout.sum(axis=(0, 2, 3))                                           # (F,)
-    windows = sliding_window_view(Xp, (kh, kw), axis=(2, 3))                # (N, C, Ho, Wo, kh, kw)
-    dW = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))           # (F, C, kh, kw)
-    dpad = np.pad(dout, ((0, 0), (0, 0), (kh - 1, kh - 1), (kw - 1, kw - 1)))  # (N, F, Hp + kh - 1, Wp + kw - 1)
-    dwin = sliding_window_view(dpad, (kh, kw), axis=(2, 3))                  # (N, F, Hp, Wp, kh, kw)
-    dXp = np.tensordot(dwin, W[:, :, ::-1, ::-1], axes=([1, 4, 5], [0, 2, 3]))  # (N, Hp, Wp, C)
-    dXp = dXp.transpose(0, 3, 1, 2)                                          # (N, C, Hp, Wp)
-    dX = dXp[:, :, padding:Hp - padding, padding:Wp - padding]              # (N, C, H, W)
-    return np.ascontiguousarray(dX), dW, db
+    return _conv2d_backward(dout, cache)
 
 
-def _blocks(X, size, name="X"):
-    """Check X and split it into non-overlapping size x size blocks: (N, C, Ho, Wo, size*size)."""
-    X = as_array(X, name, ndim=4)
-    size = as_int(size, "size", minimum=1)
+def _blocks(X, size):
+    """Split X into non-overlapping size x size blocks: (N, C, Ho, Wo, size*size)."""
     N, C, H, W = X.shape
-    if H % size or W % size:
-        raise ValueError(f"the height and width of {name} must be multiples of size={size}, "
-                         f"got an array of shape {X.shape}")
     blocks = X.reshape(N, C, H // size, size, W // size, size).transpose(0, 1, 2, 4, 3, 5)
-    return X, size, blocks.reshape(N, C, H // size, W // size, size * size)
+    return blocks.reshape(N, C, H // size, W // size, size * size)
+
+
+def _check_pool(X, size):
+    X = as_array(X, "X", ndim=4)
+    size = as_int(size, "size", minimum=1, maximum=max(X.shape[2], X.shape[3], 1))
+    if X.shape[2] % size or X.shape[3] % size:
+        raise ValueError(f"the height and width of X must be multiples of size={size}, "
+                         f"got an array of shape {X.shape}")
+    return X, size
 
 
 def _unblock(blocks, shape, size):
@@ -255,6 +275,13 @@ def _unblock(blocks, shape, size):
     N, C, H, W = shape
     b = blocks.reshape(N, C, H // size, W // size, size, size).transpose(0, 1, 2, 4, 3, 5)
     return np.ascontiguousarray(b.reshape(N, C, H, W))
+
+
+def _maxpool_forward(X, size):
+    blocks = _blocks(X, size)
+    idx = np.argmax(blocks.real, axis=-1)                              # (N, C, Ho, Wo)
+    out = np.take_along_axis(blocks, idx[..., None], axis=-1)[..., 0]  # (N, C, Ho, Wo)
+    return out, MaxPoolCache(idx, X.shape, size)
 
 
 def maxpool_forward(X, size=2):
@@ -270,18 +297,8 @@ def maxpool_forward(X, size=2):
     Returns
     -------
     out : numpy.ndarray, shape (N, C, H // size, W // size)
-    cache : tuple
-
-    Raises
-    ------
-    ValueError
-        If ``X`` is not 4-D or its height or width is not a multiple of ``size``.
-
-    Notes
-    -----
-    :math:`\text{out}[n, c, i, j] = \max_{0 \le a, q < s} X[n, c, s i + a, s j + q]`.
-    The output does not change when an input moves inside its block, a small
-    local invariance to translation.
+        :math:`\text{out}[n, c, i, j] = \max_{0 \le a, q < s} X[n, c, s i + a, s j + q]`.
+    cache : MaxPoolCache
 
     Examples
     --------
@@ -291,10 +308,14 @@ def maxpool_forward(X, size=2):
     array([[ 5.,  7.],
            [13., 15.]])
     """
-    X, size, blocks = _blocks(X, size)
-    idx = np.argmax(blocks.real, axis=-1)                              # (N, C, Ho, Wo)
-    out = np.take_along_axis(blocks, idx[..., None], axis=-1)[..., 0]  # (N, C, Ho, Wo)
-    return out, (idx, X.shape, size)
+    return _maxpool_forward(*_check_pool(X, size))
+
+
+def _maxpool_backward(dout, cache):
+    idx, shape, size = cache
+    blocks = np.zeros(idx.shape + (size * size,), dtype=dout.dtype)  # (N, C, Ho, Wo, s*s)
+    np.put_along_axis(blocks, idx[..., None], dout[..., None], axis=-1)
+    return _unblock(blocks, shape, size)
 
 
 def maxpool_backward(dout, cache):
@@ -303,27 +324,13 @@ def maxpool_backward(dout, cache):
     Parameters
     ----------
     dout : array_like, shape (N, C, H // size, W // size)
-    cache : tuple
-        From :func:`maxpool_forward`.
+    cache : MaxPoolCache
 
     Returns
     -------
     dX : numpy.ndarray, shape (N, C, H, W)
-        ``dout`` routed to the position of each block's maximum (the first
-        one in row-major order if there are ties), zero elsewhere.
-
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not the tuple returned by the forward function.
-    ValueError
-        If ``dout`` does not have the shape of the forward output, or is not finite.
-
-    Notes
-    -----
-    Inside a block the output equals the input at the maximizing position, so
-    the derivative is 1 there and 0 at the other positions; at ties the max is
-    not differentiable and this is one valid subgradient.
+        ``dout`` routed to each block's maximum (the first in row-major order
+        at ties, one valid subgradient), zero elsewhere.
 
     Examples
     --------
@@ -333,11 +340,13 @@ def maxpool_backward(dout, cache):
     array([[0., 5.],
            [0., 0.]])
     """
-    idx, shape, size = _check_cache(cache, 3, "maxpool_forward")
-    dout = _check_dout(dout, idx.shape)
-    blocks = np.zeros(idx.shape + (size * size,), dtype=dout.dtype)  # (N, C, Ho, Wo, s*s)
-    np.put_along_axis(blocks, idx[..., None], dout[..., None], axis=-1)
-    return _unblock(blocks, shape, size)
+    cache = _check_cache(cache, MaxPoolCache, "maxpool_forward")
+    dout = _check_dout(dout, cache.idx.shape)
+    return _maxpool_backward(dout, cache)
+
+
+def _avgpool_forward(X, size):
+    return _blocks(X, size).mean(axis=-1), AvgPoolCache(X.shape, size)
 
 
 def avgpool_forward(X, size=2):
@@ -352,17 +361,8 @@ def avgpool_forward(X, size=2):
     Returns
     -------
     out : numpy.ndarray, shape (N, C, H // size, W // size)
-    cache : tuple
-
-    Raises
-    ------
-    ValueError
-        If ``X`` is not 4-D or its height or width is not a multiple of ``size``.
-
-    Notes
-    -----
-    :math:`\text{out}[n, c, i, j] = s^{-2} \sum_{0 \le a, q < s} X[n, c, s i + a, s j + q]`,
-    a "valid" correlation with the constant kernel :math:`s^{-2}` taken with stride :math:`s`.
+        :math:`s^{-2} \sum_{0 \le a, q < s} X[n, c, s i + a, s j + q]`.
+    cache : AvgPoolCache
 
     Examples
     --------
@@ -372,30 +372,26 @@ def avgpool_forward(X, size=2):
     array([[ 2.5,  4.5],
            [10.5, 12.5]])
     """
-    X, size, blocks = _blocks(X, size)
-    return blocks.mean(axis=-1), (X.shape, size)
+    return _avgpool_forward(*_check_pool(X, size))
+
+
+def _avgpool_backward(dout, cache):
+    shape, size = cache
+    blocks = np.broadcast_to(dout[..., None] / size**2, dout.shape + (size * size,))
+    return _unblock(blocks, shape, size)
 
 
 def avgpool_backward(dout, cache):
-    r"""Back-propagate through :func:`avgpool_forward`.
+    r"""Back-propagate through :func:`avgpool_forward`: each entry of ``dout`` divided by :math:`s^2`, copied to its block.
 
     Parameters
     ----------
     dout : array_like, shape (N, C, H // size, W // size)
-    cache : tuple
-        From :func:`avgpool_forward`.
+    cache : AvgPoolCache
 
     Returns
     -------
     dX : numpy.ndarray, shape (N, C, H, W)
-        Each entry of ``dout`` divided by :math:`s^2` and copied to its block.
-
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not the tuple returned by the forward function.
-    ValueError
-        If ``dout`` does not have the shape of the forward output, or is not finite.
 
     Examples
     --------
@@ -405,34 +401,25 @@ def avgpool_backward(dout, cache):
     array([[1., 1.],
            [1., 1.]])
     """
-    shape, size = _check_cache(cache, 2, "avgpool_forward")
-    N, C, H, W = shape
-    dout = _check_dout(dout, (N, C, H // size, W // size))
-    blocks = np.broadcast_to(dout[..., None] / size**2, dout.shape + (size * size,))
-    return _unblock(blocks, shape, size)
+    cache = _check_cache(cache, AvgPoolCache, "avgpool_forward")
+    N, C, H, W = cache.input_shape
+    dout = _check_dout(dout, (N, C, H // cache.size, W // cache.size))
+    return _avgpool_backward(dout, cache)
 
 
 def flatten_forward(X):
-    r"""Flatten each sample: ``(N, C, H, W) -> (N, C*H*W)`` (the slides' Vec).
+    r"""Flatten each sample: ``(N, C, H, W) -> (N, C*H*W)`` (the slides' Vec), in C order.
 
     Parameters
     ----------
     X : array_like, shape (N, ...)
-        At least 2-D; everything after the batch axis is flattened in C order
-        (channel, then row, then column).
+        At least 2-D.
 
     Returns
     -------
     out : numpy.ndarray, shape (N, prod(X.shape[1:]))
-    cache : tuple
-        The input shape.
-
-    Raises
-    ------
-    ValueError
-        If ``X`` has fewer than 2 dimensions, is empty or is not finite.
-    TypeError
-        If ``X`` is not numeric.
+        A copy (never a view of ``X``).
+    cache : FlattenCache
 
     Examples
     --------
@@ -443,7 +430,7 @@ def flatten_forward(X):
     X = as_array(X, "X")
     if X.ndim < 2:
         raise ValueError(f"X must be at least 2-D (N, ...), got an array of shape {X.shape} ({X.ndim}-D)")
-    return X.reshape(X.shape[0], -1).copy(), (X.shape,)  # a copy: the output never aliases the input
+    return X.reshape(X.shape[0], -1).copy(), FlattenCache(X.shape)
 
 
 def flatten_backward(dout, cache):
@@ -452,19 +439,11 @@ def flatten_backward(dout, cache):
     Parameters
     ----------
     dout : array_like, shape (N, prod(input_shape[1:]))
-    cache : tuple
-        From :func:`flatten_forward`.
+    cache : FlattenCache
 
     Returns
     -------
     dX : numpy.ndarray, the input shape
-
-    Raises
-    ------
-    TypeError
-        If ``cache`` is not the tuple returned by the forward function.
-    ValueError
-        If ``dout`` does not have the shape of the forward output, or is not finite.
 
     Examples
     --------
@@ -473,6 +452,6 @@ def flatten_backward(dout, cache):
     >>> flatten_backward(np.ones((2, 48)), cache).shape
     (2, 3, 4, 4)
     """
-    (shape,) = _check_cache(cache, 1, "flatten_forward")
+    shape = _check_cache(cache, FlattenCache, "flatten_forward").input_shape
     dout = _check_dout(dout, (shape[0], int(np.prod(shape[1:]))))
     return dout.reshape(shape).copy()

@@ -1,12 +1,13 @@
-"""coursepkg.cnn: layers against loop references and scipy, backwards by gradient checks and the dot test."""
+"""coursepkg.cnn: layers against loop references and scipy, backwards by gradient checks and the dot test; one bad-input table."""
 import numpy as np
 import pytest
 import scipy.signal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from coursepkg.cnn import (avgpool_backward, avgpool_forward, conv2d_backward, conv2d_forward, conv2d_output_shape,
-                           flatten_backward, flatten_forward, maxpool_backward, maxpool_forward)
+from coursepkg.cnn import (AvgPoolCache, Conv2dCache, FlattenCache, MaxPoolCache, avgpool_backward, avgpool_forward,
+                           conv2d_backward, conv2d_forward, conv2d_output_shape, flatten_backward, flatten_forward,
+                           maxpool_backward, maxpool_forward)
 from coursepkg.conv import dot_test
 from coursepkg.gradcheck import check_gradient
 
@@ -176,63 +177,85 @@ def test_extreme_inputs_stay_finite():
         np.testing.assert_array_equal(fwd(X, 2)[0], 1e4)
 
 
-def test_bad_input():
-    X, W, b = np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3)), np.ones(4)
-    with pytest.raises(ValueError, match=r"X has 3 channels .* but W has 2"):
-        conv2d_forward(X, np.ones((4, 2, 3, 3)), b)
-    with pytest.raises(ValueError, match=r"X must be 4-D, got an array of shape \(3, 5, 5\)"):
-        conv2d_forward(X[0], W, b)
-    with pytest.raises(ValueError, match=r"W must be 4-D, got an array of shape \(3, 3\)"):
-        conv2d_forward(X, W[0, 0], b)
-    with pytest.raises(ValueError, match=r"b must have shape \(4,\), one bias per filter of W, got \(3,\)"):
-        conv2d_forward(X, W, np.ones(3))
-    with pytest.raises(ValueError, match=r"kernels of W \(7x3\) must fit inside the padded images of X \(6x6"):
-        conv2d_forward(np.ones((2, 3, 4, 4)), np.ones((4, 3, 7, 3)), b, padding=1)
-    with pytest.raises(ValueError, match="padding must be an integer >= 0, got -1"):
-        conv2d_forward(X, W, b, padding=-1)
-    with pytest.raises(TypeError, match="padding must be an integer"):
-        conv2d_forward(X, W, b, padding=1.5)
-    out, cache = conv2d_forward(X, W, b)
-    with pytest.raises(ValueError, match=r"dout must have the shape of the forward output \(2, 4, 3, 3\)"):
-        conv2d_backward(np.ones((2, 4, 5, 5)), cache)
-    with pytest.raises(ValueError, match=r"height and width of X must be multiples of size=2, got .*\(2, 3, 5, 5\)"):
-        maxpool_forward(X, 2)
-    with pytest.raises(ValueError, match="height and width of X must be multiples"):
-        avgpool_forward(X, 2)
-    with pytest.raises(ValueError, match="X must be 4-D"):
-        maxpool_forward(np.ones((4, 4)), 2)
-    with pytest.raises(ValueError, match="size must be an integer >= 1"):
-        avgpool_forward(X, 0)
-    _, cache = maxpool_forward(np.ones((1, 1, 4, 4)))
-    with pytest.raises(ValueError, match="dout must have the shape"):
-        maxpool_backward(np.ones((1, 1, 4, 4)), cache)
-    with pytest.raises(ValueError, match=r"X must be at least 2-D \(N, ...\), got an array of shape \(3,\)"):
-        flatten_forward(np.ones(3))
-    _, cache = flatten_forward(X)
-    with pytest.raises(ValueError, match=r"dout must have the shape of the forward output \(2, 75\)"):
-        flatten_backward(np.ones((2, 74)), cache)
-    with pytest.raises(ValueError, match="input_shape must be a tuple of 4 integers"):
-        conv2d_output_shape((1, 2), (1, 1, 1, 1))
+_X, _W, _b = np.ones((2, 3, 5, 5)), np.ones((4, 3, 3, 3)), np.ones(4)
+_conv_cache = conv2d_forward(_X, _W, _b)[1]
+_max_cache = maxpool_forward(np.ones((1, 1, 4, 4)))[1]
+_avg_cache = avgpool_forward(np.ones((1, 1, 4, 4)))[1]
+_flat_cache = flatten_forward(_X)[1]
+
+BAD_INPUT = [
+    # (call, exception, regex naming the argument)
+    (lambda: conv2d_forward(_X, np.ones((4, 2, 3, 3)), _b), ValueError, r"X has 3 channels .* but W has 2"),
+    (lambda: conv2d_forward(_X[0], _W, _b), ValueError, r"\bX must be 4-D.*\(3, 5, 5\)"),
+    (lambda: conv2d_forward(_X, _W[0, 0], _b), ValueError, r"\bW must be 4-D.*\(3, 3\)"),
+    (lambda: conv2d_forward(_X, _W, np.ones(3)), ValueError, r"\bb must have shape \(4,\).*got \(3,\)"),
+    (lambda: conv2d_forward(np.ones((2, 3, 4, 4)), np.ones((4, 3, 7, 3)), _b, padding=1), ValueError,
+     r"kernels of W \(7x3\) must fit inside the padded images of X \(6x6"),
+    (lambda: conv2d_forward(_X, _W, _b, padding=-1), ValueError, r"padding must be an integer >= 0, got -1"),
+    (lambda: conv2d_forward(_X, _W, _b, padding=1.5), TypeError, r"padding must be an integer"),
+    (lambda: conv2d_forward(_X, _W, _b, padding=10**400), ValueError, r"padding must be an integer <= 65536"),
+    (lambda: conv2d_forward("X", _W, _b), TypeError, r"\bX must be an array of numbers"),
+    (lambda: conv2d_backward(np.ones((2, 4, 5, 5)), _conv_cache), ValueError,
+     r"dout must have the shape of the forward output \(2, 4, 3, 3\)"),
+    (lambda: conv2d_backward(np.ones((2, 4, 3, 3)), ("a", "b", "c")), TypeError, r"cache must be the Conv2dCache"),
+    (lambda: conv2d_backward(np.ones((2, 4, 3, 3)), tuple(_conv_cache)), TypeError, r"cache must be the Conv2dCache"),
+    (lambda: conv2d_backward(np.ones((2, 4, 3, 3)), _max_cache), TypeError, r"cache must be the Conv2dCache"),
+    (lambda: maxpool_forward(_X, 2), ValueError, r"height and width of X must be multiples of size=2.*\(2, 3, 5, 5\)"),
+    (lambda: avgpool_forward(_X, 2), ValueError, r"height and width of X must be multiples"),
+    (lambda: maxpool_forward(np.ones((4, 4)), 2), ValueError, r"\bX must be 4-D"),
+    (lambda: avgpool_forward(_X, 0), ValueError, r"\bsize must be an integer >= 1"),
+    (lambda: maxpool_forward(_X, 10**400), ValueError, r"\bsize must be an integer <= 5"),
+    (lambda: maxpool_forward(_X, 2.0), TypeError, r"\bsize must be an integer"),
+    (lambda: maxpool_backward(np.ones((1, 1, 4, 4)), _max_cache), ValueError, r"dout must have the shape"),
+    (lambda: maxpool_backward(np.ones((1, 1, 2, 2)), (1, 2, 3)), TypeError, r"cache must be the MaxPoolCache"),
+    (lambda: maxpool_backward(np.ones((1, 1, 2, 2)), list(_max_cache)), TypeError, r"cache must be the MaxPoolCache.*list"),
+    (lambda: avgpool_backward(np.ones((1, 1, 2, 2)), ((1, 1, 4, 4),)), TypeError, r"cache must be the AvgPoolCache"),
+    (lambda: avgpool_backward(np.ones((1, 1, 2, 2)), None), TypeError, r"cache must be the AvgPoolCache.*None"),
+    (lambda: avgpool_backward(np.ones((1, 1, 3, 3)), _avg_cache), ValueError, r"dout must have the shape"),
+    (lambda: flatten_forward(np.ones(3)), ValueError, r"\bX must be at least 2-D \(N, ...\).*\(3,\)"),
+    (lambda: flatten_backward(np.ones((2, 74)), _flat_cache), ValueError,
+     r"dout must have the shape of the forward output \(2, 75\)"),
+    (lambda: flatten_backward(np.ones((2, 75)), (1, 2, 3, 4, 5)), TypeError, r"cache must be the FlattenCache"),
+    (lambda: flatten_backward(np.ones((2, 75)), _avg_cache), TypeError, r"cache must be the FlattenCache"),
+    (lambda: conv2d_output_shape((1, 2), (1, 1, 1, 1)), ValueError, r"input_shape must be a tuple of 4 integers"),
+    (lambda: conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 5)), ValueError,
+     r"kernels of filter_shape \(5x5\) must fit inside the padded images of input_shape \(2x2, padding=0\)"),
+    (lambda: conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 3), padding=1), ValueError, r"\(4x4, padding=1\)"),
+    (lambda: conv2d_output_shape((1, 3, 4, 4), (1, 2, 3, 3)), ValueError,
+     r"filter_shape must have as many input channels as input_shape"),
+    (lambda: conv2d_output_shape((1, 1, 4, 4), (1, 1, 3.0, 3)), TypeError, r"filter_shape\[2\] must be an integer"),
+    (lambda: conv2d_output_shape((0, 1, 4, 4), (1, 1, 3, 3)), ValueError, r"input_shape\[0\] must be an integer >= 1"),
+    (lambda: conv2d_output_shape((1, 1, 4, 4), (1, 1, 3, 3), 10**400), ValueError, r"padding must be an integer <="),
+]
 
 
-def test_conv2d_output_shape_raises_where_conv2d_forward_raises():
-    # it used to return non-positive sizes, e.g. (1, 1, -2, -2), and ignore a channel mismatch
-    with pytest.raises(ValueError, match=r"kernels of filter_shape \(5x5\) must fit inside the padded images "
-                                         r"of input_shape \(2x2, padding=0\)"):
-        conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 5))
-    with pytest.raises(ValueError, match=r"\(4x4, padding=1\)"):
-        conv2d_output_shape((1, 1, 2, 2), (1, 1, 5, 3), padding=1)
-    with pytest.raises(ValueError, match="filter_shape must have as many input channels as input_shape: 3 channels"):
-        conv2d_output_shape((1, 3, 4, 4), (1, 2, 3, 3))
-    with pytest.raises(TypeError, match=r"filter_shape\[2\] must be an integer, got float 3.0"):
-        conv2d_output_shape((1, 1, 4, 4), (1, 1, 3.0, 3))
-    with pytest.raises(ValueError, match=r"input_shape\[0\] must be an integer >= 1, got 0"):
-        conv2d_output_shape((0, 1, 4, 4), (1, 1, 3, 3))
+@pytest.mark.parametrize("call, exc, pattern", BAD_INPUT)
+def test_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_conv2d_output_shape_agrees_with_conv2d_forward():
     assert conv2d_output_shape((1, 1, 2, 2), (1, 1, 4, 4), padding=1) == (1, 1, 1, 1)
     rng = np.random.default_rng(0)
     for shape, fshape, p in [((2, 3, 5, 4), (4, 3, 5, 4), 0), ((1, 2, 3, 3), (2, 2, 5, 4), 1)]:
         out, _ = conv2d_forward(rng.standard_normal(shape), rng.standard_normal(fshape), np.zeros(fshape[0]), p)
         assert out.shape == conv2d_output_shape(shape, fshape, p)
+
+
+def test_caches_are_named_tuples_that_still_unpack():
+    X = np.arange(32.0).reshape(1, 2, 4, 4)
+    W = np.ones((3, 2, 3, 3))
+    _, cache = conv2d_forward(X, W, np.zeros(3), padding=1)
+    assert isinstance(cache, Conv2dCache) and cache.padding == 1 and cache.W is not None
+    Xp, W_c, p = cache  # positional unpacking, as the chapters do
+    np.testing.assert_array_equal(Xp[:, :, 1:-1, 1:-1], X)
+    _, mc = maxpool_forward(X)
+    assert isinstance(mc, MaxPoolCache) and mc.input_shape == X.shape and mc.size == 2
+    _, ac = avgpool_forward(X)
+    assert isinstance(ac, AvgPoolCache) and ac.input_shape == X.shape
+    _, fc = flatten_forward(X)
+    assert isinstance(fc, FlattenCache) and fc.input_shape == X.shape
 
 
 def test_flatten_accepts_every_rank_from_two():
@@ -241,20 +264,6 @@ def test_flatten_accepts_every_rank_from_two():
     out, cache = flatten_forward(X)
     np.testing.assert_array_equal(out, X.reshape(2, 12))
     np.testing.assert_array_equal(flatten_backward(out, cache), X)
-
-
-def test_backward_functions_name_a_wrong_cache():
-    # a wrong cache used to fail with a bare "not enough values to unpack"
-    X = np.ones((1, 1, 4, 4))
-    caches = {conv2d_backward: conv2d_forward(X, np.ones((1, 1, 3, 3)), np.zeros(1))[1],
-              maxpool_backward: maxpool_forward(X)[1], avgpool_backward: avgpool_forward(X)[1],
-              flatten_backward: flatten_forward(X)[1]}
-    for backward, cache in caches.items():
-        forward = backward.__name__.replace("backward", "forward")
-        with pytest.raises(TypeError, match=f"cache must be the tuple returned by {forward}, got list"):
-            backward(np.ones(1), list(cache))
-        with pytest.raises(TypeError, match=f"cache must be the tuple returned by {forward}, got tuple of length 5"):
-            backward(np.ones(1), (1, 2, 3, 4, 5))
 
 
 def test_flatten_does_not_alias_its_input():
