@@ -20,6 +20,13 @@ one scalar at a time (a numpy array of ``dtype=object`` holding values gives
 matrix products for free, slowly). There is no global state: no tape, no
 "gradient mode", no counters; a graph is just the values that reference each
 other.
+
+Bad input: ``TypeError`` for an operand or argument of the wrong kind (a string,
+``None``, a complex number, an ``f`` that is not a function or returns no scalar);
+``ValueError`` for a value outside the domain (NaN or infinity as data or as an
+operand, division by zero, the log of a non-positive number, a non-integer power of
+a negative base); ``OverflowError`` when a result or one of its local derivatives
+is not a finite float64. Each message names the operand or argument.
 """
 from __future__ import annotations
 
@@ -60,12 +67,6 @@ class Value:
         :math:`\partial f / \partial(\text{this value})` for the output :math:`f`
         on which :meth:`backward` was last called (0.0 before that).
 
-    Raises
-    ------
-    TypeError
-        If ``data`` is not a real number.
-    ValueError
-        If ``data`` is NaN or infinite.
 
     Notes
     -----
@@ -116,9 +117,13 @@ class Value:
     @classmethod
     def _node(cls, data: float, parents: tuple, local: tuple, op: str) -> Value:
         """A computed node: checks that the forward result is finite."""
-        if not math.isfinite(data) or not all(math.isfinite(d) for d in local):
-            args = ", ".join(f"{p.data:.6g}" for p in parents)
+        args = ", ".join(f"{p.data:.6g}" for p in parents)
+        if not math.isfinite(data):
             raise OverflowError(f"{op}({args}) is not a finite float64 (value {data!r}); "
+                                "rescale the inputs")
+        if not all(math.isfinite(d) for d in local):
+            raise OverflowError(f"the derivative of {op} at ({args}) overflows float64 (the value "
+                                f"{data:.6g} is finite, a local derivative is {max(local, key=abs)!r}); "
                                 "rescale the inputs")
         out = cls.__new__(cls)
         out.data = float(data)
@@ -137,7 +142,7 @@ class Value:
         if isinstance(other, (bool, np.bool_)) or not isinstance(other, numbers.Real):
             raise TypeError(f"the other operand of {op} must be a Value or a real number, "
                             f"got {_describe(other)}")
-        return Value(other)
+        return Value(_real(other, f"the other operand of {op}"))
 
     def __repr__(self) -> str:
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g})"
@@ -181,7 +186,7 @@ class Value:
         if other is NotImplemented:
             return other
         if other.data == 0.0:
-            raise ZeroDivisionError(f"division of {self.data:.6g} by a Value equal to zero")
+            raise ValueError(f"the divisor of / must be nonzero, got 0 (dividing {self.data:.6g} by zero)")
         inv = 1.0 / other.data
         return Value._node(self.data * inv, (self, other), (inv, -self.data * inv * inv), "div")
 
@@ -195,7 +200,7 @@ class Value:
         try:
             return self._pow(exponent)
         except OverflowError as exc:
-            if "finite float64" in str(exc):
+            if "finite float64" in str(exc) or "derivative of" in str(exc):
                 raise
             raise OverflowError(f"pow({self.data:.6g}, {float(getattr(exponent, 'data', exponent)):.6g}) "
                                 "overflows float64; rescale the inputs") from None
@@ -319,15 +324,6 @@ def value_and_grad(f: Callable, x) -> tuple[float, np.ndarray]:
     grad : numpy.ndarray, shape (n,)
         :math:`\nabla f(\mathbf{x})`.
 
-    Raises
-    ------
-    TypeError
-        If ``x`` is not a real array or ``f`` does not return a Value or a number.
-    ValueError
-        If ``x`` is not 1-D, is empty, or holds NaN or infinity, or ``f`` returns a
-        NaN or infinite number.
-    OverflowError
-        If an operation inside ``f`` does not give a finite float64 (see :class:`Value`).
 
     Examples
     --------
@@ -336,6 +332,8 @@ def value_and_grad(f: Callable, x) -> tuple[float, np.ndarray]:
     >>> round(v, 6), np.round(g, 6).tolist()
     (4.761594, [0.839949, 4.209987])
     """
+    if not callable(f):
+        raise TypeError(f"f must be a function, got {_describe(f)}")
     x = as_array(x, "x", ndim=1, allow_complex=False)
     leaves = np.empty(x.size, dtype=object)
     for k, xk in enumerate(x):
