@@ -2,6 +2,13 @@
 
 Nothing here touches the network: the digits come from the copy bundled
 with scikit-learn (imported only when :func:`load_digits` is called).
+
+Bad input: ``TypeError`` for an argument of the wrong kind (``X`` not a real numeric
+array, ``rng`` not a ``numpy.random.Generator``, a size that is not an integer) and
+``ValueError`` for a wrong value (``X`` not 2-D or not finite, labels that are not one
+integer >= 0 per row or a ragged list, ``test_size`` outside (0, 1), a class too small
+to split); the message names the argument. Arguments are checked before anything
+is imported or computed.
 """
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._validation import as_array, as_float, as_int, as_labels, as_rng
+from ._validation import as_array, as_float, as_int, as_labels_any, as_rng
 
 __all__ = ["xor", "load_digits", "stratified_split", "Split", "two_gaussians"]
 
@@ -44,6 +51,10 @@ def xor():
     return X, y
 
 
+def _test_size(test_size) -> float:
+    return as_float(test_size, "test_size", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+
+
 def stratified_split(X, y, test_size=0.25, rng=None) -> Split:
     """Split ``(X, y)`` at random so that every class keeps its proportion.
 
@@ -63,14 +74,6 @@ def stratified_split(X, y, test_size=0.25, rng=None) -> Split:
         Rows of the two parts keep their original order (sorted indices); ``X_*``
         are float64 (integer input is cast).
 
-    Raises
-    ------
-    ValueError
-        If ``X`` is not 2-D, empty or not finite, ``y`` does not hold one integer
-        label >= 0 per row, ``test_size`` is not in (0, 1), or a class has too few
-        samples to land in both parts.
-    TypeError
-        If ``X`` is not a real numeric array or ``rng`` is not a Generator.
 
     Examples
     --------
@@ -81,8 +84,10 @@ def stratified_split(X, y, test_size=0.25, rng=None) -> Split:
     ((4, 2), dtype('float64'), [2, 2])
     """
     X = as_array(X, "X", ndim=2, allow_complex=False)  # (N, d) float64, finite
-    y = as_labels(y, "y", n_samples=X.shape[0])
-    test_size = as_float(test_size, "test_size", minimum=0.0, maximum=1.0, strict_min=True, strict_max=True)
+    y = as_labels_any(y, "y", n_samples=X.shape[0])
+    if y.min() < 0:
+        raise ValueError(f"y must hold class labels >= 0, got values from {y.min()} to {y.max()}")
+    test_size = _test_size(test_size)
     rng = np.random.default_rng(0) if rng is None else as_rng(rng)
     test = []
     for k in np.unique(y):
@@ -114,22 +119,15 @@ def load_digits(test_size=0.25, seed=0) -> Split:
         ``y_*`` integer labels 0..9. With the defaults, 1,347 training and 450
         test samples.
 
-    Raises
-    ------
-    ValueError
-        If ``seed`` is negative or ``test_size`` is not in (0, 1).
-    TypeError
-        If ``seed`` is not an integer.
-    ImportError
-        If scikit-learn is not installed.
 
     Notes
     -----
     The data are the UCI optical digits as bundled with scikit-learn
     (``sklearn.datasets.load_digits``); no download is made. scikit-learn is
-    imported only here.
+    imported only here (``ImportError`` with install instructions if it is missing).
     """
     seed = as_int(seed, "seed", minimum=0)
+    _test_size(test_size)  # checked before scikit-learn is imported
     try:
         from sklearn.datasets import load_digits as _sk_load_digits
     except ImportError as exc:  # pragma: no cover - exercised only without scikit-learn
@@ -158,12 +156,6 @@ def two_gaussians(n, rng, distance=2.0):
     y : numpy.ndarray of int64, shape (2n,)
         ``n`` zeros followed by ``n`` ones.
 
-    Raises
-    ------
-    ValueError
-        If ``n < 1`` or ``distance`` is negative or not finite.
-    TypeError
-        If ``n`` is not an integer or ``rng`` is not a Generator.
 
     Examples
     --------
