@@ -1,5 +1,7 @@
-"""coursepkg.regularization: penalties, dropout, the dropout ensemble and batch normalization."""
+"""coursepkg.regularization: penalties, dropout, the dropout ensemble and batch normalization (against mpmath); one bad-input table."""
 import itertools
+
+import mpmath as mp
 
 import numpy as np
 import pytest
@@ -9,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 from coursepkg import activations as act
 from coursepkg.gradcheck import check_gradient
-from coursepkg.regularization import (MAX_ENSEMBLE_INPUTS, batchnorm_backward, batchnorm_forward, dropout,
+from coursepkg.regularization import (MAX_ENSEMBLE_INPUTS, BatchNormCache, batchnorm_backward, batchnorm_forward, dropout,
                                       dropout_backward, dropout_ensemble_softmax, l1_penalty, l1_penalty_grad,
                                       l2_penalty, l2_penalty_grad)
 
@@ -67,21 +69,6 @@ def test_property_penalties_nonnegative_and_homogeneous(W, lam):
     assert l1_penalty(2 * W, lam) == pytest.approx(2 * l1_penalty(W, lam), rel=1e-12, abs=1e-300)
 
 
-def test_penalties_bad_input():
-    with pytest.raises(ValueError, match="lam must be >= 0"):
-        l2_penalty(np.ones(2), -1.0)
-    with pytest.raises(TypeError, match="params must be an array"):
-        l2_penalty("W", 1.0)
-    with pytest.raises(TypeError, match="must be real"):
-        l1_penalty(np.ones(2) + 1j, 1.0)
-    with pytest.raises(ValueError, match="non-empty dict"):
-        l2_penalty_grad({}, 1.0)
-    with pytest.raises(ValueError, match="finite"):
-        l1_penalty_grad(np.array([np.nan]), 1.0)
-
-
-# ----------------------------------------------------------------------------- dropout
-
 @pytest.mark.parametrize("p", [0.1, 0.5, 0.8])
 def test_dropout_mask_rate_and_mean_preserved(p):
     rng = np.random.default_rng(4)
@@ -114,20 +101,6 @@ def test_dropout_is_reproducible_and_backward_is_the_mask():
     dout = np.random.default_rng(8).standard_normal(x.shape)
     res = check_gradient(lambda v: np.sum(dout * v * m1), dropout_backward(dout, m1), x, method="complex")
     assert res.max_rel_error < 1e-14, str(res)
-
-
-def test_dropout_bad_input():
-    rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match="p must be < 1.0"):
-        dropout(np.ones(3), 1.0, rng)
-    with pytest.raises(ValueError, match="p must be >= 0"):
-        dropout(np.ones(3), -0.1, rng)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        dropout(np.ones(3), 0.5, 0)
-    with pytest.raises(TypeError, match="training must be True or False"):
-        dropout(np.ones(3), 0.5, rng, training="yes")
-    with pytest.raises(ValueError, match="same shape"):
-        dropout_backward(np.ones(3), np.ones(4))
 
 
 # ----------------------------------------------------------------------------- the dropout ensemble
@@ -163,19 +136,6 @@ def test_ensemble_extreme_inputs_no_warning():
     W, b, x = np.array([[1e4, -1e4], [-1e4, 1e4]]), np.zeros(2), np.array([1.0, -1.0])
     got = dropout_ensemble_softmax(W, b, x)
     np.testing.assert_allclose(got, act.softmax(W @ x / 2 + b), rtol=1e-12, atol=1e-300)
-
-
-def test_ensemble_bad_input():
-    rng = np.random.default_rng(0)
-    n = MAX_ENSEMBLE_INPUTS + 1
-    with pytest.raises(ValueError, match=r"limited to n <= 16"):
-        dropout_ensemble_softmax(np.ones((2, n)), np.zeros(2), np.ones(n))
-    with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
-        dropout_ensemble_softmax(np.ones((2, 3)), np.zeros(3), np.ones(3))
-    with pytest.raises(ValueError, match="x must have 3 features"):
-        dropout_ensemble_softmax(np.ones((2, 3)), np.zeros(2), np.ones(4))
-    with pytest.raises(ValueError, match="W must be 2-D"):
-        dropout_ensemble_softmax(rng.standard_normal(3), np.zeros(2), np.ones(3))
 
 
 # ----------------------------------------------------------------------------- batch normalization
@@ -225,20 +185,106 @@ def test_property_batchnorm_is_shift_invariant(x):
     np.testing.assert_allclose(y1, y2, atol=1e-6)
 
 
-def test_batchnorm_bad_input():
-    with pytest.raises(ValueError, match="at least 2 samples"):
-        batchnorm_forward(np.ones((1, 3)), np.ones(3), np.zeros(3))
-    with pytest.raises(ValueError, match=r"gamma must have shape \(3,\)"):
-        batchnorm_forward(np.ones((4, 3)), np.ones(2), np.zeros(3))
-    with pytest.raises(ValueError, match="zero batch variance and eps = 0"):
-        batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(3), eps=0.0)
-    with pytest.raises(ValueError, match="x must be 2-D"):
-        batchnorm_forward(np.ones(3), np.ones(3), np.zeros(3))
-    _, cache = batchnorm_forward(np.arange(6.0).reshape(3, 2), np.ones(2), np.zeros(2))
-    with pytest.raises(ValueError, match="dy must have the shape"):
-        batchnorm_backward(np.ones((2, 2)), cache)
-    with pytest.raises(TypeError, match="cache must be the tuple"):
-        batchnorm_backward(np.ones((3, 2)), None)
+def _batchnorm_mpmath(x, eps):
+    """y = (x - mean) / sqrt(biased var + eps) per column, in 50-digit arithmetic."""
+    mp.mp.dps = 50
+    out = np.empty(x.shape)
+    for j in range(x.shape[1]):
+        col = [mp.mpf(float(v)) for v in x[:, j]]
+        mu = sum(col) / len(col)
+        var = sum((v - mu) ** 2 for v in col) / len(col)
+        out[:, j] = [float((v - mu) / mp.sqrt(var + mp.mpf(eps))) for v in col]
+    return out
+
+
+@pytest.mark.parametrize("t", [1e-160, 1e-170, 1e-300, 1.0, 1e200, 1e300])
+def test_batchnorm_two_points_give_plus_minus_one_at_every_scale(t):
+    # used to give +-1.0000056 at 1e-160 and to refuse 1e-170 as "zero variance"
+    y, cache = batchnorm_forward(np.array([[0.0], [t]]), np.ones(1), np.zeros(1), eps=0.0)
+    np.testing.assert_allclose(y.ravel(), [-1.0, 1.0], rtol=4 * np.finfo(float).eps, atol=0)
+    np.testing.assert_allclose(cache.std, [t / 2], rtol=4 * np.finfo(float).eps, atol=0)
+
+
+@pytest.mark.parametrize("scale, eps", [(1e-170, 0.0), (1e-170, 1e-330), (1e-160, 1e-5), (1.0, 1e-5),
+                                        (1e150, 1e-5), (1e300, 0.0)])
+def test_batchnorm_forward_against_mpmath(scale, eps):
+    x = scale * np.random.default_rng(3).standard_normal((6, 3))
+    y, _ = batchnorm_forward(x, np.ones(3), np.zeros(3), eps=eps)
+    ref = _batchnorm_mpmath(x, eps)
+    # a few ulps of the largest |y| (the centred entries carry the rounding of the mean)
+    np.testing.assert_allclose(y, ref, rtol=0, atol=16 * np.finfo(float).eps * np.abs(ref).max() + 1e-320)
+
+
+def test_batchnorm_is_exactly_invariant_under_power_of_two_scaling():
+    x = np.random.default_rng(4).uniform(1, 2, (5, 2)) * np.array([1.0, -1.0])
+    y, _ = batchnorm_forward(x, np.ones(2), np.zeros(2), eps=0.0)
+    for k in (-1000, -560, -1, 300, 1000):
+        np.testing.assert_array_equal(batchnorm_forward(np.ldexp(x, k), np.ones(2), np.zeros(2), eps=0.0)[0], y)
+
+
+def test_batchnorm_backward_at_tiny_scale_matches_the_scaled_gradient():
+    # d xhat / dx scales like 1/s: the backward at scale 1e-170 is 1e170 times the backward at scale 1
+    rng = np.random.default_rng(6)
+    x, dy = rng.standard_normal((5, 2)), rng.standard_normal((5, 2))
+    g = rng.standard_normal(2)
+    dx1, dg1, db1 = batchnorm_backward(dy, batchnorm_forward(x, g, np.zeros(2), eps=0.0)[1])
+    dx2, dg2, db2 = batchnorm_backward(dy, batchnorm_forward(1e-170 * x, g, np.zeros(2), eps=0.0)[1])
+    np.testing.assert_allclose(dx2 * 1e-170, dx1, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(dg2, dg1, rtol=1e-13, atol=1e-15)
+    np.testing.assert_array_equal(db2, db1)
+
+
+def test_batchnorm_cache_is_a_named_tuple_that_still_unpacks():
+    _, cache = batchnorm_forward(np.array([[1.0], [3.0]]), np.full(1, 2.0), np.zeros(1), eps=0.0)
+    assert isinstance(cache, BatchNormCache)
+    xhat, gamma, std = cache
+    np.testing.assert_array_equal(xhat, [[-1.0], [1.0]])
+    np.testing.assert_array_equal(std, [1.0])
+    assert gamma is cache.gamma
+
+
+_rng = np.random.default_rng(0)
+_n = MAX_ENSEMBLE_INPUTS + 1
+_bn_cache = batchnorm_forward(np.arange(6.0).reshape(3, 2), np.ones(2), np.zeros(2))[1]
+
+BAD_INPUT = [
+    # (call, exception, regex naming the argument)
+    (lambda: l2_penalty(np.ones(2), -1.0), ValueError, r"\blam must be >= 0"),
+    (lambda: l2_penalty(np.ones(2), 10**400), ValueError, r"\blam must be finite"),
+    (lambda: l2_penalty("W", 1.0), TypeError, r"\bparams must be an array"),
+    (lambda: l1_penalty(np.ones(2) + 1j, 1.0), TypeError, r"\bparams must be real"),
+    (lambda: l2_penalty_grad({}, 1.0), ValueError, r"\bparams must be a non-empty dict"),
+    (lambda: l2_penalty({1: np.ones(2)}, 1.0), TypeError, r"\bparams keys must be strings"),
+    (lambda: l1_penalty_grad(np.array([np.nan]), 1.0), ValueError, r"\bparams must be finite"),
+    (lambda: dropout(np.ones(3), 1.0, _rng), ValueError, r"\bp must be < 1.0"),
+    (lambda: dropout(np.ones(3), -0.1, _rng), ValueError, r"\bp must be >= 0"),
+    (lambda: dropout(np.ones(3), 10**400, _rng), ValueError, r"\bp must be finite"),
+    (lambda: dropout(np.ones(3), 0.5, 0), TypeError, r"\brng must be a numpy.random.Generator"),
+    (lambda: dropout(np.ones(3), 0.5, _rng, training="yes"), TypeError, r"\btraining must be True or False"),
+    (lambda: dropout([[1.0], [2.0, 3.0]], 0.5, _rng), TypeError, r"\bx must be an array of numbers"),
+    (lambda: dropout_backward(np.ones(3), np.ones(4)), ValueError, r"dout and mask must have the same shape"),
+    (lambda: dropout_ensemble_softmax(np.ones((2, _n)), np.zeros(2), np.ones(_n)), ValueError, r"limited to n <= 16"),
+    (lambda: dropout_ensemble_softmax(np.ones((2, 3)), np.zeros(3), np.ones(3)), ValueError, r"\bb must have shape \(2,\)"),
+    (lambda: dropout_ensemble_softmax(np.ones((2, 3)), np.zeros(2), np.ones(4)), ValueError, r"\bx must have 3 features"),
+    (lambda: dropout_ensemble_softmax(np.ones(3), np.zeros(2), np.ones(3)), ValueError, r"\bW must be 2-D"),
+    (lambda: batchnorm_forward(np.ones((1, 3)), np.ones(3), np.zeros(3)), ValueError, r"\bx must hold .* at least 2 samples"),
+    (lambda: batchnorm_forward(np.ones((4, 3)), np.ones(2), np.zeros(3)), ValueError, r"\bgamma must have shape \(3,\)"),
+    (lambda: batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(2)), ValueError, r"\bbeta must have shape \(3,\)"),
+    (lambda: batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(3), eps=0.0), ValueError,
+     r"\bx has zero batch variance in feature 0 and eps = 0"),
+    (lambda: batchnorm_forward(np.ones((4, 3)), np.ones(3), np.zeros(3), eps=-1e-5), ValueError, r"\beps must be >= 0"),
+    (lambda: batchnorm_forward(np.ones(3), np.ones(3), np.zeros(3)), ValueError, r"\bx must be 2-D"),
+    (lambda: batchnorm_backward(np.ones((2, 2)), _bn_cache), ValueError, r"\bdy must have the shape"),
+    (lambda: batchnorm_backward(np.ones((3, 2)), None), TypeError, r"cache must be the BatchNormCache"),
+    (lambda: batchnorm_backward(np.ones((3, 2)), (1, 2, 3)), TypeError, r"cache must be the BatchNormCache"),
+    (lambda: batchnorm_backward(np.ones((3, 2)), tuple(_bn_cache)), TypeError, r"cache must be the BatchNormCache"),
+]
+
+
+@pytest.mark.parametrize("call, exc, pattern", BAD_INPUT)
+def test_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
 
 
 @given(arrays(np.float64, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=finite),
