@@ -35,7 +35,7 @@ def as_array(x, name: str, *, ndim: int | Sequence[int] | None = None,
     passes through), and rejected otherwise.
     """
     if type(x) is np.ndarray and x.dtype == np.float64 and x.size and (ndim is None or x.ndim == ndim):
-        if not finite or np.isfinite(x).all():  # the common case, checked in a few microseconds
+        if not finite or np.isfinite(x).all():  # the common case, checked without a copy
             return x
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(f"{name} must be an array of numbers, got {_describe(x)}")

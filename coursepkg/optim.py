@@ -162,7 +162,10 @@ class Optimizer:
                                  f"{self.name} squares them, which overflows float64 above {MAX_SQUARED_GRAD:g}: "
                                  f"rescale the loss")
         t = self._check_state(state, params) + 1
-        lr = self.learning_rate(t)
+        return self._apply(params, grads, state, t, self.learning_rate(t))
+
+    def _apply(self, params, grads, state, t, lr):
+        """The update of :meth:`step` at step ``t`` with rate ``lr``, unchecked."""
         new_params, new_state = {}, {"t": t, **{s: {} for s in self.slots}}
         for k, p in params.items():
             g = grads[k] + self.decay * p if self.decay and _is_weight(k) else grads[k]
