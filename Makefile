@@ -1,6 +1,6 @@
 # Neural Networks, Derived and Tested -- build, test and maintain the course.
-#   make book       build the HTML book into _build/html (zero warnings allowed)
-#   make test       run the package tests and every chapter notebook (pytest --nbval)
+#   make book       build the HTML book into _build/html from the stored outputs (zero warnings allowed)
+#   make test       run the package tests and every chapter notebook (pytest --nbval, both cores)
 #   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
 #   make check-html open every page of the built book in headless Chromium and check it
 #   make bench      run benchmarks/ and store the results in benchmarks/results.json
@@ -32,8 +32,11 @@ book: $(STAMP)
 	@echo ""
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html in a browser."
 
+# pytest-xdist: one worker per core; --dist loadfile keeps every file (each notebook) in one worker,
+# so a notebook's cells run in order in one kernel. JOBS=0 runs everything in one process.
+JOBS ?= auto
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval
+	$(BIN)/python -m pytest --nbval -n $(JOBS) --dist loadfile
 
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
