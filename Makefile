@@ -41,6 +41,11 @@ test: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python tools/execute_notebooks.py $(NB)
 
+# the chapters without their solutions (hints, practice stubs and checks kept, outputs cleared)
+.PHONY: student
+student: $(STAMP)
+	$(BIN)/python tools/make_student.py --out _build/student
+
 # bench_mlp.py pins BLAS to one thread itself: the ratios compare implementations, not thread pools
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mlp.py --json benchmarks/results.json
