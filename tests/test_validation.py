@@ -88,3 +88,36 @@ def test_choice_rng_and_shapes():
         v.same_first_dim(np.zeros((2, 1)), "X", np.zeros(3), "y")
     with pytest.raises(ValueError, match=r"same shape, got \(2,\) and \(3,\)"):
         v.same_shape(np.zeros(2), "a", np.zeros(3), "b")
+
+
+NET = {"W1": np.ones((3, 2)), "b1": np.zeros(3), "W2": np.ones((1, 3)), "b2": np.zeros(1)}
+
+BAD = [
+    (lambda: v.as_float(10 ** 400, "lr"), ValueError, "lr"),
+    (lambda: v.as_int(10 ** 400, "n", maximum=2 ** 31 - 1), ValueError, "n"),
+    (lambda: v.as_labels([[0], [1, 2]], "y"), TypeError, "y"),
+    (lambda: v.as_network_params([1, 2], "params"), TypeError, "params"),
+    (lambda: v.as_network_params({"W1": np.ones((3, 2))}), ValueError, "params"),
+    (lambda: v.as_network_params({**NET, "W1": None}), TypeError, r"params\['W1'\]"),
+    (lambda: v.as_network_params({**NET, "W1": "abc"}), TypeError, r"params\['W1'\]"),
+    (lambda: v.as_network_params({**NET, "W1": {"a": 1}}), TypeError, r"params\['W1'\]"),
+    (lambda: v.as_network_params({**NET, "W1": [[1.0], [1.0, 2.0]]}), TypeError, r"params\['W1'\]"),
+    (lambda: v.as_network_params({**NET, "W1": np.ones(3)}), ValueError, r"params\['W1'\]"),
+    (lambda: v.as_network_params({**NET, "b1": np.zeros(2)}), ValueError, r"params\['b1'\]"),
+    (lambda: v.as_network_params({**NET, "W2": np.ones((1, 4))}), ValueError, r"params\['W2'\]"),
+    (lambda: v.as_network_params({**NET, "W2": np.ones((1, 3)) * 1j}, allow_complex=False), TypeError,
+     r"params\['W2'\]"),
+    (lambda: v.as_network_inputs(np.ones((4, 3)), 2), ValueError, "X"),
+]
+
+
+@pytest.mark.parametrize("call,exc,pattern", BAD, ids=[f"bad{i}" for i in range(len(BAD))])
+def test_bad_input_is_refused_naming_the_argument(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_network_params_keep_order_and_complex_bias():
+    P = v.as_network_params({"b2": NET["b2"], "W2": NET["W2"], "b1": NET["b1"] + 1e-20j, "W1": NET["W1"]})
+    assert list(P) == ["W1", "b1", "W2", "b2"] and P["b1"].dtype == np.complex128
+    assert P["W1"] is NET["W1"]  # a checked float64 array is passed through without a copy
