@@ -2,6 +2,7 @@
 #   make book       build the HTML book into _build/html from the stored outputs (zero warnings allowed)
 #   make test       run the package tests and every chapter notebook (pytest --nbval, both cores)
 #   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
+#   make student    write the chapters without solutions (for a class) to _build/student
 #   make check-html open every page of the built book in headless Chromium and check it
 #   make bench      run benchmarks/ and store the results in benchmarks/results.json
 #   make clean      remove build products (keeps .venv); make distclean removes .venv too
