@@ -308,47 +308,38 @@ def test_naive_formulas_do_fail_at_1000():
 
 # ---------------------------------------------------------------- bad input
 
-def test_bad_input():
-    with pytest.raises(TypeError, match="z must be an array of numbers"):
-        A.sigmoid("x")
-    with pytest.raises(TypeError, match="z must be an array of numbers"):
-        A.tanh(None)
-    with pytest.raises(ValueError, match="z must be finite"):
-        A.softmax([1.0, np.nan])
-    with pytest.raises(ValueError, match="z must be finite"):
-        A.relu([np.inf])
-    with pytest.raises(ValueError, match="alpha must be > 0"):
-        A.smooth_relu([1.0], alpha=0.0)
-    with pytest.raises(ValueError, match="alpha must be > 0"):
-        A.smooth_relu_prime([1.0], alpha=-1.0)
-    with pytest.raises(TypeError, match="alpha must be a real number"):
-        A.smooth_relu([1.0], alpha="2")
-    with pytest.raises(ValueError, match=r"alpha \* z must be finite"):
-        A.smooth_relu([1e4], alpha=1e306)
-    with pytest.raises(ValueError, match="alpha must be >= 0"):
-        A.leaky_relu([1.0], alpha=-0.1)
-    with pytest.raises(ValueError, match=r"multiple of pieces \(4\)"):
-        A.maxout(np.zeros((2, 6)), 4)
-    with pytest.raises(ValueError, match="pieces must be an integer >= 1"):
-        A.maxout(np.zeros((2, 6)), 0)
-    with pytest.raises(TypeError, match="pieces must be an integer"):
-        A.maxout(np.zeros((2, 6)), 2.0)
-    with pytest.raises(TypeError, match="z must be real"):
-        A.maxout(np.zeros(4) + 1j, 2)
-    with pytest.raises(ValueError, match="at least one axis"):
-        A.maxout(1.0, 1)
-    with pytest.raises(ValueError, match=r"dout must have the shape of maxout\(z, pieces\), \(2, 3\)"):
-        A.maxout_backward(np.zeros((2, 2)), np.zeros((2, 6)), 2)
-    with pytest.raises(ValueError, match=r"axis must be in \[-2, 2\)"):
-        A.softmax(np.zeros((2, 3)), axis=2)
-    with pytest.raises(TypeError, match="axis must be an integer"):
-        A.logsumexp(np.zeros(3), axis=0.5)
-    with pytest.raises(ValueError, match="at least one axis"):
-        A.log_softmax(3.0)
-    with pytest.raises(ValueError, match="z must not be empty"):
-        A.softmax(np.zeros((2, 0)))
-    with pytest.raises(ValueError, match="z must be 1-D"):
-        A.softmax_jacobian(np.zeros((2, 2)))
+# One table of bad input: (exception, message from its start, call).
+BAD_INPUT = [
+    (TypeError, r"z must be an array of numbers, got str 'x'", lambda: A.sigmoid("x")),
+    (TypeError, r"z must be an array of numbers, got NoneType None", lambda: A.tanh(None)),
+    (TypeError, r"z must be an array of numbers, got list of length 2", lambda: A.softplus([[1.0], [1.0, 2.0]])),
+    (ValueError, r"z must be finite, got 1 NaN or infinite entry", lambda: A.softmax([1.0, np.nan])),
+    (ValueError, r"z must be finite, got 1 NaN or infinite entry", lambda: A.relu([np.inf])),
+    (ValueError, r"alpha must be > 0.0, got 0.0", lambda: A.smooth_relu([1.0], alpha=0.0)),
+    (ValueError, r"alpha must be > 0.0, got -1.0", lambda: A.smooth_relu_prime([1.0], alpha=-1.0)),
+    (TypeError, r"alpha must be a real number, got str '2'", lambda: A.smooth_relu([1.0], alpha="2")),
+    (ValueError, r"alpha \* z must be finite, got alpha=1e\+306", lambda: A.smooth_relu([1e4], alpha=1e306)),
+    (ValueError, r"alpha must be >= 0.0, got -0.1", lambda: A.leaky_relu([1.0], alpha=-0.1)),
+    (ValueError, r"alpha must be >= 0.0, got -0.1", lambda: A.leaky_relu_prime([1.0], alpha=-0.1)),
+    (ValueError, r"the last axis of z \(6\) must be a multiple of pieces \(4\)", lambda: A.maxout(np.zeros((2, 6)), 4)),
+    (ValueError, r"pieces must be an integer >= 1, got 0", lambda: A.maxout(np.zeros((2, 6)), 0)),
+    (TypeError, r"pieces must be an integer, got float 2.0", lambda: A.maxout(np.zeros((2, 6)), 2.0)),
+    (TypeError, r"z must be real, got complex", lambda: A.maxout(np.zeros(4) + 1j, 2)),
+    (ValueError, r"z must have at least one axis, got a scalar", lambda: A.maxout(1.0, 1)),
+    (ValueError, r"dout must have the shape of maxout\(z, pieces\), \(2, 3\), got \(2, 2\)",
+     lambda: A.maxout_backward(np.zeros((2, 2)), np.zeros((2, 6)), 2)),
+    (ValueError, r"axis must be in \[-2, 2\) for z of shape \(2, 3\), got 2", lambda: A.softmax(np.zeros((2, 3)), axis=2)),
+    (TypeError, r"axis must be an integer, got float 0.5", lambda: A.logsumexp(np.zeros(3), axis=0.5)),
+    (ValueError, r"z must have at least one axis, got a scalar", lambda: A.log_softmax(3.0)),
+    (ValueError, r"z must not be empty, got an array of shape \(2, 0\)", lambda: A.softmax(np.zeros((2, 0)))),
+    (ValueError, r"z must be 1-D, got an array of shape \(2, 2\)", lambda: A.softmax_jacobian(np.zeros((2, 2)))),
+]
+
+
+@pytest.mark.parametrize("exc, message, call", BAD_INPUT)
+def test_bad_input(exc, message, call):
+    with pytest.raises(exc, match="^" + message):
+        call()
 
 
 # ---------------------------------------------------------------- review fixes

@@ -229,80 +229,55 @@ def test_extreme_logits_are_finite_and_silent():
 
 # ---------------------------------------------------------------- bad input
 
-def test_bad_labels():
-    p = P_CAT
-    for f in (L.cross_entropy, L.cross_entropy_grad, L.softmax_cross_entropy, L.softmax_cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"labels must hold integers in \[0, 4\), got values from 0 to 4"):
-            f(p, [0, 1, 2, 3, 4])
-        with pytest.raises(ValueError, match=r"labels must hold integers in \[0, 4\), got values from -1 to 3"):
-            f(p, [0, -1, 2, 3, 3])
-        with pytest.raises(ValueError, match=r"labels must hold integer labels, got non-integer values such as (np\.float64\()?1\.5"):
-            f(p, [0, 1.5, 2, 3, 3])
-        with pytest.raises(ValueError, match="labels must hold integer labels, got NaN"):
-            f(p, [0, np.nan, 2, 3, 3])
-        with pytest.raises(ValueError, match=r"labels must have one label per sample \(5\), got 3"):
-            f(p, [0, 1, 2])
-        with pytest.raises(ValueError, match=r"labels must be 1-D \(one label per sample\), got shape \(5, 1\)"):
-            f(p, np.zeros((5, 1), dtype=int))
-        with pytest.raises(TypeError, match="labels must be an array of integer labels"):
-            f(p, ["a"] * 5)
-        with pytest.raises(TypeError, match="labels must be an array of integer labels"):
-            f(p, np.zeros(5, dtype=bool))
-        with pytest.raises(ValueError, match=r"must be 2-D, got an array of shape \(4,\)"):
-            f(p[0], [0])
-    with pytest.raises(ValueError, match=r"labels must hold integers in \[0, 3\)"):
-        L.one_hot([3], 3)
-    with pytest.raises(ValueError, match="n_classes must be an integer >= 1"):
-        L.one_hot([0], 0)
+CLASS_LOSSES = [L.cross_entropy, L.cross_entropy_grad, L.softmax_cross_entropy, L.softmax_cross_entropy_grad]
+REGRESSION = [L.quadratic, L.quadratic_grad, L.absolute_error, L.absolute_error_grad]
+BINARY = [L.binary_cross_entropy, L.binary_cross_entropy_grad]
+LOGITS = [L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad]
+
+# One table of bad input: (functions, exception, message from its start, arguments).
+BAD_INPUT = [
+    (CLASS_LOSSES, ValueError, r"labels must hold integers in \[0, 4\), got values from 0 to 4", (P_CAT, [0, 1, 2, 3, 4])),
+    (CLASS_LOSSES, ValueError, r"labels must hold integers in \[0, 4\), got values from -1 to 3", (P_CAT, [0, -1, 2, 3, 3])),
+    (CLASS_LOSSES, ValueError, r"labels must hold integer labels, got non-integer values such as (np\.float64\()?1\.5",
+     (P_CAT, [0, 1.5, 2, 3, 3])),
+    (CLASS_LOSSES, ValueError, r"labels must hold integer labels, got NaN", (P_CAT, [0, np.nan, 2, 3, 3])),
+    (CLASS_LOSSES, ValueError, r"labels must have one label per sample \(5\), got 3", (P_CAT, [0, 1, 2])),
+    (CLASS_LOSSES, ValueError, r"labels must be 1-D \(one label per sample\), got shape \(5, 1\)",
+     (P_CAT, np.zeros((5, 1), dtype=int))),
+    (CLASS_LOSSES, ValueError, r"labels must be a 1-D array of integer labels, got a ragged list of length 5",
+     (P_CAT, [0, [1, 2], 2, 3, 3])),
+    (CLASS_LOSSES, TypeError, r"labels must be an array of integer labels", (P_CAT, ["a"] * 5)),
+    (CLASS_LOSSES, TypeError, r"labels must be an array of integer labels", (P_CAT, np.zeros(5, dtype=bool))),
+    (CLASS_LOSSES[:2], ValueError, r"p must be 2-D, got an array of shape \(4,\)", (P_CAT[0], [0])),
+    (CLASS_LOSSES[2:], ValueError, r"z must be 2-D, got an array of shape \(4,\)", (P_CAT[0], [0])),
+    (CLASS_LOSSES[:2], ValueError, r"p must hold probabilities in \[0, 1\], got values from 0.5 to 1.5", ([[0.5, 1.5]], [0])),
+    (CLASS_LOSSES[2:], ValueError, r"z must be finite, got 1 NaN", ([[np.nan, 0.0]], [0])),
+    ([L.one_hot], ValueError, r"labels must hold integers in \[0, 3\), got values from 3 to 3", ([3], 3)),
+    ([L.one_hot], ValueError, r"n_classes must be an integer >= 1, got 0", ([0], 0)),
+    ([L.one_hot], ValueError, r"labels must be a 1-D array of integer labels, got a ragged list", ([[0], [0, 1]], 2)),
+    (BINARY, ValueError, r"p must hold probabilities in \[0, 1\], got values from 0.2 to 1.2", ([0.2, 1.2], [0.0, 1.0])),
+    (BINARY, ValueError, r"p must hold probabilities in \[0, 1\], got values from -0.1 to 0.5", ([-0.1, 0.5], [0.0, 1.0])),
+    (BINARY, ValueError, r"y must hold targets in \[0, 1\], got values from 0 to 2", ([0.2, 0.5], [0.0, 2.0])),
+    (BINARY, ValueError, r"p and y must have the same shape, got \(2,\) and \(2, 1\)", ([0.2, 0.5], [[0.0], [1.0]])),
+    (LOGITS, ValueError, r"y must hold targets in \[0, 1\], got values from -1 to 0", ([3.0, -2.0], [0.0, -1.0])),
+    (LOGITS, ValueError, r"z must be finite, got 1 NaN", ([np.inf, -2.0], [0.0, 1.0])),
+    (LOGITS, ValueError, r"z and y must have the same shape, got \(2,\) and \(1,\)", ([3.0, -2.0], [0.0])),
+    (LOGITS, ValueError, r"z and y must have the same shape, got \(2,\) and \(2, 1\)", ([0.5, -0.5], [[1.0], [0.0]])),
+    (REGRESSION, ValueError, r"a and y must have the same shape, got \(5, 4\) and \(5, 3\)", (A_PRED, Y_REG[:, :3])),
+    (REGRESSION, ValueError, r"a must be 1-D or 2-D, got an array of shape \(\) \(0-D\)", (1.0, 1.0)),
+    (REGRESSION, TypeError, r"a must be an array of numbers, got str 'a'", ("a", Y_REG)),
+    (REGRESSION, ValueError, r"y must be finite, got 20 NaN or infinite entries", (A_PRED, np.full_like(Y_REG, np.nan))),
+    (REGRESSION, TypeError, r"y must be real, got complex", (A_PRED, Y_REG + 1j)),
+    (REGRESSION[2:], TypeError, r"a must be real, got complex", (A_PRED + 1j, Y_REG)),
+]
+CASES = [pytest.param(f, exc, msg, args, id=f"{f.__name__}-{i}")
+         for i, (fs, exc, msg, args) in enumerate(BAD_INPUT) for f in fs]
 
 
-def test_bad_probabilities_and_targets():
-    for f in (L.binary_cross_entropy, L.binary_cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\], got values from 0.2 to 1.2"):
-            f(np.array([0.2, 1.2]), np.array([0.0, 1.0]))
-        with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\], got values from -0.1"):
-            f(np.array([-0.1, 0.5]), np.array([0.0, 1.0]))
-        with pytest.raises(ValueError, match=r"y must hold targets in \[0, 1\], got values from 0 to 2"):
-            f(np.array([0.2, 0.5]), np.array([0.0, 2.0]))
-        with pytest.raises(ValueError, match=r"p and y must have the same shape, got \(2,\) and \(2, 1\)"):
-            f(np.array([0.2, 0.5]), np.array([[0.0], [1.0]]))
-    for f in (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad):
-        with pytest.raises(ValueError, match=r"y must hold targets in \[0, 1\]"):
-            f(np.array([3.0, -2.0]), np.array([0.0, -1.0]))
-        with pytest.raises(ValueError, match="z must be finite"):
-            f(np.array([np.inf, -2.0]), np.array([0.0, 1.0]))
-        with pytest.raises(ValueError, match=r"z and y must have the same shape"):
-            f(np.array([3.0, -2.0]), np.array([0.0]))
-    for f in (L.cross_entropy, L.cross_entropy_grad):
-        with pytest.raises(ValueError, match=r"p must hold probabilities in \[0, 1\]"):
-            f(np.array([[0.5, 1.5]]), [0])
-    with pytest.raises(ValueError, match="z must be finite"):
-        L.softmax_cross_entropy(np.array([[np.nan, 0.0]]), [0])
-
-
-def test_bad_regression_input():
-    for f in (L.quadratic, L.quadratic_grad, L.absolute_error, L.absolute_error_grad):
-        with pytest.raises(ValueError, match=r"a and y must have the same shape, got \(5, 4\) and \(5, 3\)"):
-            f(A_PRED, Y_REG[:, :3])
-        with pytest.raises(ValueError, match=r"a must be 1-D or 2-D, got an array of shape \(\) \(0-D\)"):
-            f(1.0, 1.0)
-        with pytest.raises(TypeError, match="a must be an array of numbers"):
-            f("a", Y_REG)
-        with pytest.raises(ValueError, match="y must be finite"):
-            f(A_PRED, np.full_like(Y_REG, np.nan))
-        with pytest.raises(TypeError, match="y must be real"):
-            f(A_PRED, Y_REG + 1j)
-    with pytest.raises(TypeError, match="a must be real"):
-        L.absolute_error(A_PRED + 1j, Y_REG)
-
-
-def test_shape_mismatch_names_the_logits():
-    # the logits losses take z, not p: the message must name the argument that was passed
-    for f in (L.binary_cross_entropy_with_logits, L.binary_cross_entropy_with_logits_grad):
-        with pytest.raises(ValueError, match=r"^z and y must have the same shape, got \(2,\) and \(2, 1\)"):
-            f([0.5, -0.5], [[1.0], [0.0]])
-    with pytest.raises(ValueError, match=r"^p and y must have the same shape"):
-        L.binary_cross_entropy([0.5, 0.5], [[1.0], [0.0]])
+@pytest.mark.parametrize("f, exc, message, args", CASES)
+def test_bad_input(f, exc, message, args):
+    with pytest.raises(exc, match="^" + message):
+        f(*args)
 
 
 def test_gradients_at_subnormal_probabilities_are_silent():
