@@ -662,6 +662,11 @@ def test_feedback_names_expected_and_received_values():
     assert "likely mistake" not in text  # no known mistake adds 1e-3
 
 
+def test_single_precision_is_named():
+    report = practice.check("softmax", lambda Z: my_softmax(Z).astype(np.float32))
+    assert not report.passed and "single (or half) precision" in report.feedback
+
+
 def test_overflow_is_reported_at_the_case():
     report = practice.check("sigmoid", lambda z: 1 / (1 + np.exp(-np.asarray(z, float))))
     assert "z = -1000" in report.feedback and "overflow encountered in exp" in report.feedback
