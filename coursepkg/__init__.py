@@ -14,13 +14,15 @@ Pure numpy, float64, batch-first. One module per topic:
 - :mod:`coursepkg.init` -- weight initialization
 - :mod:`coursepkg.regions` -- activation patterns and linear regions of ReLU networks
 - :mod:`coursepkg.kernels` -- random features and the arc-cosine kernel
-- :mod:`coursepkg.symbolic` -- the SymPy derivations the chapters verify (SymPy imported lazily)
+- :mod:`coursepkg.symbolic` -- SymPy helpers: expressions and identity checks with a numeric witness (SymPy imported lazily)
 - :mod:`coursepkg.datasets` -- XOR, digits and toy data
 - :mod:`coursepkg.plotting` -- the book's figure style and diagrams (matplotlib imported lazily)
+- :mod:`coursepkg.explore` -- interactive figures that work without a kernel (plotly specs)
+- :mod:`coursepkg.practice` -- checks of a student's implementations, with feedback
 """
-from . import (activations, autodiff, cnn, conv, datasets, gradcheck, init, kernels, losses, mlp, optim, plotting,
-               regions, regularization, symbolic)
+from . import (activations, autodiff, cnn, conv, datasets, explore, gradcheck, init, kernels, losses, mlp, optim,
+               plotting, practice, regions, regularization, symbolic)
 
 __version__ = "0.1.0"
-__all__ = ["activations", "autodiff", "cnn", "conv", "datasets", "gradcheck", "init", "kernels", "losses", "mlp",
-           "optim", "plotting", "regions", "regularization", "symbolic", "__version__"]
+__all__ = ["activations", "autodiff", "cnn", "conv", "datasets", "explore", "gradcheck", "init", "kernels", "losses",
+           "mlp", "optim", "plotting", "practice", "regions", "regularization", "symbolic", "__version__"]
