@@ -142,8 +142,8 @@ def numerical_jacobian(f: Callable, x, h: float | None = None, method: str = "ce
     ``method="complex"`` it must accept complex input and be real analytic. The base step
     ``h`` (default :func:`default_step`) is scaled by :math:`\max(1, |x_k|)` per entry.
     Forward: :math:`(f(x + h e_k) - f(x))/h`; central:
-    :math:`(f(x + h e_k) - f(x - h e_k))/(2h)`, each divided by the step actually taken
-    (the representable difference of the two points); complex step:
+    :math:`(f(x + h e_k) - f(x - h e_k))/(2h)` (the textbook quotients, whose round-off
+    chapter 7 measures); complex step:
     :math:`\operatorname{Im} f(x + i h e_k)/h`.
 
     Returns an array of shape ``np.shape(f(x)) + x.shape``: entry ``[i..., k...]`` estimates
@@ -195,11 +195,11 @@ def numerical_jacobian(f: Callable, x, h: float | None = None, method: str = "ce
             xp[k] += steps[k]
             fp = at(xp, f"x + h*e_{k}").astype(np.float64)
             if method == "forward":
-                col = (fp - f0) / (xp[k] - flat[k])
+                col = (fp - f0) / steps[k]
             else:
                 xm = flat.copy()
                 xm[k] -= steps[k]
-                col = (fp - at(xm, f"x - h*e_{k}").astype(np.float64)) / (xp[k] - xm[k])
+                col = (fp - at(xm, f"x - h*e_{k}").astype(np.float64)) / (2.0 * steps[k])
         columns.append(np.asarray(col, dtype=np.float64))
     return np.stack(columns, axis=-1).reshape(shape[0] + x.shape)
 
