@@ -33,6 +33,8 @@ __all__ = ["quadratic", "quadratic_grad", "absolute_error", "absolute_error_grad
 
 # ------------------------------------------------------------------ checks
 
+_MAX_CLASSES = 2 ** 31 - 1  # one_hot allocates (N, n_classes): refuse sizes no array can have
+
 def _pair(pred, target, pred_name, allow_complex=True):
     pred = as_array(pred, pred_name, ndim=(1, 2), allow_complex=allow_complex)
     target = as_array(target, "y", ndim=(1, 2), allow_complex=False)
@@ -119,6 +121,8 @@ def one_hot(labels, n_classes):
     [[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]
     """
     n_classes = as_int(n_classes, "n_classes", minimum=1)
+    if n_classes > _MAX_CLASSES:
+        raise ValueError(f"n_classes must be an integer <= {_MAX_CLASSES}, got one of {len(str(n_classes))} digits")
     labels = as_labels_any(labels, "labels", n_classes=n_classes)
     out = np.zeros((labels.size, n_classes))
     out[np.arange(labels.size), labels] = 1.0

@@ -254,6 +254,7 @@ BAD_INPUT = [
     (CLASS_LOSSES[2:], ValueError, r"z must be finite, got 1 NaN", ([[np.nan, 0.0]], [0])),
     ([L.one_hot], ValueError, r"labels must hold integers in \[0, 3\), got values from 3 to 3", ([3], 3)),
     ([L.one_hot], ValueError, r"n_classes must be an integer >= 1, got 0", ([0], 0)),
+    ([L.one_hot], ValueError, r"n_classes must be an integer <= 2147483647, got one of 401 digits", ([0], 10 ** 400)),
     ([L.one_hot], ValueError, r"labels must be a 1-D array of integer labels, got a ragged list", ([[0], [0, 1]], 2)),
     (BINARY, ValueError, r"p must hold probabilities in \[0, 1\], got values from 0.2 to 1.2", ([0.2, 1.2], [0.0, 1.0])),
     (BINARY, ValueError, r"p must hold probabilities in \[0, 1\], got values from -0.1 to 0.5", ([-0.1, 0.5], [0.0, 1.0])),
