@@ -97,7 +97,8 @@ def _activation_backward(dA, cache):
 def _check_cache(cache, kind, fields):
     if not isinstance(cache, kind):
         if not (isinstance(cache, tuple) and len(cache) == len(fields)):
-            raise TypeError(f"cache must be the {kind.__name__} returned by the forward function, got {_describe(cache)}")
+            raise TypeError(f"cache must be the {kind.__name__} returned by the forward function, "
+                            f"got {_describe(cache)}")
         cache = kind(*cache)
     return cache
 
@@ -434,7 +435,9 @@ class EarlyStopping:
 
 
 class AlphaSchedule:
-    """Fit hook: set the smooth-ReLU sharpness to ``schedule(epoch)`` before each epoch; records ``history["alpha"]``."""
+    """Fit hook: set the smooth-ReLU sharpness to ``schedule(epoch)`` before each epoch.
+
+    Records ``history["alpha"]``."""
 
     def __init__(self, schedule):
         if not callable(schedule):
@@ -517,8 +520,10 @@ class MLP:
         """Check the arguments of :meth:`fit` once; return them ready for the loop."""
         from . import optim
         params = as_network_params(self.params, allow_complex=False)
-        if [v.shape for v in params.values()] != [s for m, n in zip(self.sizes, self.sizes[1:]) for s in ((n, m), (n,))]:
-            raise ValueError(f"params must fit sizes {self.sizes}, got shapes { {k: v.shape for k, v in params.items()} }")
+        shapes = [s for m, n in zip(self.sizes, self.sizes[1:]) for s in ((n, m), (n,))]
+        if [v.shape for v in params.values()] != shapes:
+            raise ValueError(f"params must fit sizes {self.sizes}, got shapes "
+                             f"{ {k: v.shape for k, v in params.items()} }")
         X = as_network_inputs(X, self.sizes[0], allow_complex=False)
         data = [(X, _check_targets(y, X.shape[0], self.sizes[-1], self.output, self.loss))]
         if validation is not None:

@@ -212,13 +212,6 @@ def sgd(lr):
     -------
     Optimizer
 
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite.
-    TypeError
-        If ``lr`` is neither a real number nor callable.
-
     Examples
     --------
     >>> import numpy as np
@@ -244,13 +237,6 @@ def momentum(lr, alpha=0.9):
     -------
     Optimizer
         State slot ``"v"``: the velocity :math:`\mathbf{v}` (the slides' :math:`\mathbf{g}'`), shaped like each parameter.
-
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite, or ``alpha`` is not in [0, 1).
-    TypeError
-        If ``lr`` is neither a real number nor callable, or ``alpha`` is not a real number.
 
     Notes
     -----
@@ -295,13 +281,6 @@ def nesterov(lr, alpha=0.9):
     -------
     Optimizer
         State slot ``"v"``: the velocity :math:`\mathbf{v}`, shaped like each parameter.
-
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite, or ``alpha`` is not in [0, 1).
-    TypeError
-        If ``lr`` is neither a real number nor callable, or ``alpha`` is not a real number.
 
     Notes
     -----
@@ -357,13 +336,6 @@ def adagrad(lr, eps=1e-8):
     Optimizer
         State slot ``"r"``: the running sum of squared gradients.
 
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite, or ``eps`` is not positive.
-    TypeError
-        If ``lr`` is neither a real number nor callable, or ``eps`` is not a real number.
-
     Notes
     -----
     .. math::
@@ -407,13 +379,6 @@ def rmsprop(lr, rho=0.9, eps=1e-8):
     -------
     Optimizer
         State slot ``"r"``: the moving average of squared gradients.
-
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite, ``rho`` is not in [0, 1) or ``eps`` is not positive.
-    TypeError
-        If ``lr`` is neither a real number nor callable, or a hyper-parameter is not a real number.
 
     Notes
     -----
@@ -461,13 +426,6 @@ def adam(lr=1e-3, rho1=0.9, rho2=0.999, eps=1e-8):
     -------
     Optimizer
         State slots ``"m"`` (the slides' :math:`\mathbf{g}'`) and ``"r"``, the uncorrected averages.
-
-    Raises
-    ------
-    ValueError
-        If ``lr`` is a number that is not positive and finite, ``rho1`` or ``rho2`` is not in [0, 1) or ``eps`` is not positive.
-    TypeError
-        If ``lr`` is neither a real number nor callable, or a hyper-parameter is not a real number.
 
     Notes
     -----
@@ -559,13 +517,6 @@ def linear_decay(lr0, lr_tau, tau):
         :math:`t \mapsto \eta_t = (1 - t/\tau)\,\eta_0 + (t/\tau)\,\eta_\tau` for :math:`t \le \tau`,
         and :math:`\eta_\tau` (a constant) for :math:`t > \tau`. It takes a real step count
         :math:`t \ge 0` (a negative or non-numeric ``t`` raises ``ValueError``/``TypeError``).
-
-    Raises
-    ------
-    ValueError
-        If ``lr0`` or ``lr_tau`` is not positive and finite, or ``tau < 1``.
-    TypeError
-        If ``tau`` is not an integer or a rate is not a real number.
 
     Notes
     -----

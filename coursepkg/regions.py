@@ -15,6 +15,10 @@ in :math:`\mathbf{x}`, and wherever it is constant the network is one affine map
 The network is given as a params dict ``{"W1", "b1", ..., "WL", "bL"}`` of
 :mod:`coursepkg.mlp` (``W{l}`` of shape (n_l, n_{l-1})), e.g. ``MLP(..., hidden="relu",
 output="identity").params``.
+
+Bad input: each public function checks ``params`` (a dict of finite real arrays that
+chain as a fully connected network) and its inputs once, and raises ``TypeError``
+(wrong kind) or ``ValueError`` (wrong shape or value) naming the argument.
 """
 from __future__ import annotations
 
@@ -49,15 +53,6 @@ def activation_pattern(params, X, concatenate: bool = True):
         Entry :math:`(i, j)` of layer :math:`l` is :math:`z^l_j(\mathbf{x}_i) > 0`, the
         diagonal of :math:`\mathbf{B}^l(\mathbf{x}_i)`. A network without hidden layer
         (L = 1) has an empty pattern of shape (N, 0).
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a dict, or an entry of ``params`` or ``X`` is
-        not a real numeric array.
-    ValueError
-        If the params are not a fully connected network, an entry is not finite,
-        or ``X`` does not fit the network (shape) or is not finite.
 
     Notes
     -----
@@ -111,15 +106,6 @@ def local_affine_map(params, x):
     c : numpy.ndarray, shape (n_L,)
         For every :math:`\mathbf{x}'` with the same activation pattern as ``x``,
         the network's output is :math:`\mathbf{A}\mathbf{x}' + \mathbf{c}`.
-
-    Raises
-    ------
-    TypeError
-        If ``params`` is not a dict, or an entry of ``params`` or ``x`` is
-        not a real numeric array.
-    ValueError
-        If the params are not a fully connected network, an entry is not finite,
-        or ``x`` does not fit the network (shape) or is not finite.
 
     Notes
     -----
@@ -175,11 +161,6 @@ def region_ids(params, X):
     n_regions : int
         The number of distinct patterns met, ``ids.max() + 1``.
 
-    Raises
-    ------
-    TypeError, ValueError
-        As in :func:`activation_pattern`.
-
     Examples
     --------
     >>> import numpy as np
@@ -216,11 +197,6 @@ def count_regions(params, X):
         The number of distinct activation patterns among the rows of ``X``: a
         lower bound on the number of regions of the network (a region that no
         point falls in is not counted).
-
-    Raises
-    ------
-    TypeError, ValueError
-        As in :func:`activation_pattern`.
 
     Notes
     -----

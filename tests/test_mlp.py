@@ -226,7 +226,7 @@ def test_validates_each_array_once(monkeypatch):
 # ---------------------------------------------------------------------------
 # Back-propagation: MLP.loss_and_grads / mlp_loss_and_grads
 # ---------------------------------------------------------------------------
-from coursepkg import datasets, losses, optim  # noqa: E402
+from coursepkg import losses  # noqa: E402
 from coursepkg.mlp import mlp_loss_and_grads  # noqa: E402
 
 DEPTH_SIZES = {1: [3, 2], 2: [3, 4, 2], 3: [3, 4, 5, 2], 4: [3, 4, 3, 5, 2]}
