@@ -15,9 +15,17 @@ arc-cosine kernel of Cho & Saul (2009), :func:`arccos_kernel`.
 
 Arrays are batch-first: ``X`` has shape (N, n_0), ``W`` shape (m, n_0), kernel
 matrices shape (len(X), len(Y)).
+
+Bad input (any public function): :class:`TypeError` for an object of the wrong
+kind, :class:`ValueError` for a wrong shape, range or non-finite value (a
+kernel matrix that is not symmetric positive semi-definite, a ``lam`` below the
+resolution of a singular system included); the message names the argument,
+what was expected and what was given. Public functions check once and call
+private ``_``-prefixed compute functions.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -75,14 +83,6 @@ def draw_weights(n_in: int, m: int, rng: np.random.Generator, bias_std: float = 
     b : numpy.ndarray, shape (m,)
         Independent :math:`\mathcal{N}(0, s^2)` entries (zeros when :math:`s = 0`).
 
-    Raises
-    ------
-    TypeError
-        If ``n_in`` or ``m`` is not an integer, ``rng`` is not a Generator or
-        ``bias_std`` is not a real number.
-    ValueError
-        If ``n_in < 1``, ``m < 1`` or ``bias_std`` is negative or not finite.
-
     Notes
     -----
     With a bias, :math:`\mathbf{w}^\top\mathbf{x} + b = [\mathbf{w}; b/s]^\top [\mathbf{x}; s]` and
@@ -96,10 +96,14 @@ def draw_weights(n_in: int, m: int, rng: np.random.Generator, bias_std: float = 
     >>> W.shape, b.shape, float(np.abs(b).max())
     ((5, 3), (5,), 0.0)
     """
-    n_in = as_int(n_in, "n_in", minimum=1)
-    m = as_int(m, "m", minimum=1)
+    n_in = as_int(n_in, "n_in", minimum=1, maximum=2**31)
+    m = as_int(m, "m", minimum=1, maximum=2**31)
     rng = as_rng(rng)
     bias_std = as_float(bias_std, "bias_std", minimum=0.0)
+    return _draw_weights(n_in, m, rng, bias_std)
+
+
+def _draw_weights(n_in, m, rng, bias_std):
     W = rng.standard_normal((m, n_in))  # (m, n_0)
     b = bias_std * rng.standard_normal(m) if bias_std > 0 else np.zeros(m)  # (m,)
     return W, b
@@ -126,15 +130,6 @@ def random_features(X, W, b, activation="relu"):
         Row :math:`i` is :math:`\Phi(\mathbf{x}_i)^\top`, so ``Phi @ Phi.T`` is the kernel
         matrix :math:`\frac{1}{m}\sum_k g(\mathbf{w}_k^\top\mathbf{x}_i + b_k)g(\mathbf{w}_k^\top\mathbf{x}_j + b_k)`.
 
-    Raises
-    ------
-    ValueError
-        If the shapes do not fit together, an input is not finite, or the
-        activation returns an array of another shape or non-finite values.
-    TypeError
-        If an input is not real and numeric, ``activation`` is neither a known
-        name nor callable, or it returns complex or non-numeric values.
-
     Examples
     --------
     >>> import numpy as np
@@ -146,6 +141,10 @@ def random_features(X, W, b, activation="relu"):
     b = as_array(b, "b", ndim=1, allow_complex=False)
     g = _activation(activation)
     affine_shapes(X, "X", W, b)
+    return _random_features(X, W, b, g)
+
+
+def _random_features(X, W, b, g):
     Z = X @ W.T + b  # (N, m)
     Phi = as_array(g(Z), "activation(X @ W.T + b)", allow_complex=False, allow_empty=True)  # (N, m)
     if Phi.shape != Z.shape:
@@ -174,12 +173,6 @@ def random_feature_kernel(X, Y, m: int, rng: np.random.Generator, activation="re
         :math:`\Phi(\mathbf{X})\Phi(\mathbf{Y})^\top` with one draw of
         :math:`(\mathbf{W}, \mathbf{b})` shared by ``X`` and ``Y``.
 
-    Raises
-    ------
-    TypeError, ValueError
-        As in :func:`draw_weights` and :func:`random_features`, and if ``X`` and
-        ``Y`` differ in their number of columns.
-
     Notes
     -----
     Each entry is an average of :math:`m` independent terms with mean
@@ -200,8 +193,12 @@ def random_feature_kernel(X, Y, m: int, rng: np.random.Generator, activation="re
     Y = _matrix(Y, "Y")
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must have the same number of features, got {X.shape[1]} and {Y.shape[1]}")
-    W, b = draw_weights(X.shape[1], m, rng, bias_std)
-    return random_features(X, W, b, activation) @ random_features(Y, W, b, activation).T
+    m = as_int(m, "m", minimum=1, maximum=2**31)
+    rng = as_rng(rng)
+    bias_std = as_float(bias_std, "bias_std", minimum=0.0)
+    g = _activation(activation)
+    W, b = _draw_weights(X.shape[1], m, rng, bias_std)
+    return _random_features(X, W, b, g) @ _random_features(Y, W, b, g).T
 
 
 def _unit_rows(X):
@@ -225,20 +222,112 @@ def _unit_rows(X):
     return norms, U
 
 
+def _norm(D):
+    """Euclidean norms along the last axis, scaled by the largest entry so that 1e-200 does not square to 0."""
+    s = np.max(np.abs(D), axis=-1)  # (...)
+    s1 = np.where(s > 0, s, 1.0)
+    return s * np.linalg.norm(D / s1[..., None], axis=-1)
+
+
 def _angles(U, V):
-    """theta[i, j] = angle between the unit rows U[i] and V[j], accurate also for nearly (anti)parallel pairs."""
+    """(theta, pi - theta) for the unit rows U[i], V[j], both accurate to rounding: theta = 2 atan2(|u - v|, |u + v|)."""
     theta = np.empty((U.shape[0], V.shape[0]))
-    # theta = 2 atan2(|u - v|, |u + v|) is accurate to rounding for every angle, unlike arccos(u.v)
+    delta = np.empty_like(theta)
     rows = max(1, int(2_000_000 // max(1, V.shape[0] * U.shape[1])))
     for start in range(0, U.shape[0], rows):
         Uc = U[start:start + rows, None, :]  # (r, 1, d)
-        theta[start:start + rows] = 2.0 * np.arctan2(np.linalg.norm(Uc - V, axis=2),
-                                                     np.linalg.norm(Uc + V, axis=2))
-    return theta
+        minus, plus = _norm(Uc - V), _norm(Uc + V)  # (r, M)
+        theta[start:start + rows] = 2.0 * np.arctan2(minus, plus)
+        delta[start:start + rows] = 2.0 * np.arctan2(plus, minus)
+    return theta, delta
 
 
-def arccos_kernel(X, Y, degree: int = 1):
-    r"""The arc-cosine kernel of Cho & Saul (2009), degrees 0, 1 and 2.
+def _series(coefficients, t):
+    """sum_j c_j t**j by Horner's rule."""
+    out = np.zeros_like(t)
+    for c in coefficients[::-1]:
+        out = out * t + c
+    return out
+
+
+# J_n(pi - delta) / delta**(2n + 1) = sum_j c_j delta**(2j), from the Taylor series of sin and cos:
+#   J_1(pi - d) = sin d - d cos d = sum_{k>=1} (-1)^(k+1) 2k d^(2k+1) / (2k+1)!,
+#   J_2(pi - d) = d (1 + 2 cos^2 d) - 3 sin d cos d = sum_{k>=2} (-1)^k (k-1) (2d)^(2k+1) / (2k+1)!.
+_TAIL = {0: [1.0],
+         1: [(-1) ** j * 2.0 * (j + 1) / math.factorial(2 * j + 3) for j in range(14)],
+         2: [(-1) ** j * (j + 1) * 2.0 ** (2 * j + 5) / math.factorial(2 * j + 5) for j in range(14)]}
+
+
+def _tail(n, delta):
+    """J_n(pi - delta) for delta in [0, pi] as (Q, B) with J = Q * B**(2n+1), without cancellation for small delta."""
+    small = delta < 1.0
+    s, c = np.sin(delta), np.cos(delta)
+    direct = {0: delta, 1: s - delta * c, 2: delta * (1.0 + 2.0 * c * c) - 3.0 * s * c}[n]
+    Q = np.where(small, _series(_TAIL[n], delta * delta), direct)
+    return Q, np.where(small, delta, 1.0)
+
+
+def _J(n, theta, delta):
+    """Cho and Saul's J_n(theta) as (Q, B), J = Q * B**(2n+1); theta and delta = pi - theta both given accurately."""
+    s, c = np.sin(theta), np.cos(theta)
+    direct = {0: delta, 1: s + delta * c, 2: 3.0 * s * c + delta * (1.0 + 2.0 * c * c)}[n]  # no cancellation for theta <= pi/2
+    Q_t, B_t = _tail(n, delta)
+    wide = theta > np.pi / 2
+    return np.where(wide, Q_t, direct), np.where(wide, B_t, 1.0)
+
+
+_J0 = {0: np.pi, 1: np.pi, 2: 3.0 * np.pi}  # J_n(0)
+
+
+def _next_angle(n, theta, delta):
+    """The angle between the layer-(l+1) features from the layer-l angle: cos theta' = J_n(theta) / J_n(0)."""
+    Q, B = _J(n, theta, delta)
+    cos_new = Q * B ** (2 * n + 1) / _J0[n]              # in [0, 1] for n >= 1, [0, 1] for n = 0 too
+    # 1 - cos theta' = (J_n(0) - J_n(theta)) / J_n(0), written without cancellation for theta <= pi/2
+    t_Q, t_B = _tail(n, theta)
+    g = t_Q * t_B ** (2 * n + 1)                         # J_n(pi - theta)
+    close = {0: theta, 1: 2.0 * np.pi * np.sin(theta / 2) ** 2 - g, 2: 2.0 * np.pi * np.sin(theta) ** 2 + g}[n]
+    one_minus = np.where(theta <= np.pi / 2, close / _J0[n], 1.0 - cos_new)
+    new = 2.0 * np.arctan2(np.sqrt(np.maximum(one_minus, 0.0)), np.sqrt(1.0 + cos_new))
+    return new, np.pi - new                              # new <= pi/2, so pi - new is accurate
+
+
+def _pow2_parts(v):
+    """v = m * 2**e with m in [0.5, 1) (or 0), as float and int64 arrays."""
+    m, e = np.frexp(v)
+    return m, e.astype(np.int64)
+
+
+def _arccos_kernel(X, Y, degree, layers):
+    nx, U = _unit_rows(X)  # (N,), (N, d)
+    ny, V = _unit_rows(Y)  # (M,), (M, d)
+    theta, delta = _angles(U, V)  # (N, M)
+    mx, ex = _pow2_parts(nx)
+    my, ey = _pow2_parts(ny)
+    n = degree
+    for _ in range(layers - 1):
+        theta, delta = _next_angle(n, theta, delta)
+        # k^(l+1)(x, x) = k^(l)(x, x)^n J_n(0) / pi: the norm r becomes r^n sqrt(J_n(0) / pi)
+        mx, dx = _pow2_parts(mx ** n * np.sqrt(_J0[n] / np.pi))
+        my, dy = _pow2_parts(my ** n * np.sqrt(_J0[n] / np.pi))
+        ex, ey = n * ex + dx, n * ey + dy
+    Q, B = _J(n, theta, delta)
+    mb, eb = _pow2_parts(B)
+    M = np.outer(mx ** n, my ** n) * Q * mb ** (2 * n + 1) / np.pi            # (N, M), moderate numbers
+    E = n * (ex[:, None] + ey[None, :]) + (2 * n + 1) * eb                    # (N, M), powers of two
+    with np.errstate(over="ignore"):
+        K = np.ldexp(M, np.clip(E, -4000, 4000).astype(np.int32))
+    # a zero input has no angle; its features are 0 at every layer, so the kernel is 0 (with Theta(0) = 0)
+    K = np.where(np.outer(nx > 0, ny > 0), K, 0.0)
+    if not np.all(np.isfinite(K)):
+        raise ValueError(f"the arc-cosine kernel of degree {degree} with {layers} layer(s) exceeds the float64 "
+                         f"range for these X and Y (largest norms {float(nx.max()):.3g} and {float(ny.max()):.3g}); "
+                         f"rescale the inputs")
+    return K
+
+
+def arccos_kernel(X, Y, degree: int = 1, layers: int = 1):
+    r"""The arc-cosine kernel of Cho & Saul (2009), degrees 0, 1, 2, one or more layers.
 
     Parameters
     ----------
@@ -246,19 +335,13 @@ def arccos_kernel(X, Y, degree: int = 1):
     Y : array_like, shape (M, n_0)
     degree : {0, 1, 2}, default 1
         :math:`n`: 0 for step units, 1 for ReLU units, 2 for squared ReLU units.
+    layers : int, default 1
+        :math:`L \ge 1` (at most 50): the kernel of :math:`L` composed layers.
 
     Returns
     -------
     numpy.ndarray, shape (N, M)
-        :math:`K_{ij} = k_n(\mathbf{x}_i, \mathbf{y}_j)`.
-
-    Raises
-    ------
-    ValueError
-        If ``degree`` is not 0, 1 or 2, the inputs are not 2-D with the same
-        number of columns, or not finite.
-    TypeError
-        If ``degree`` is not an integer or an input is not real and numeric.
+        :math:`K_{ij} = k_n^{(L)}(\mathbf{x}_i, \mathbf{y}_j)`.
 
     Notes
     -----
@@ -267,17 +350,32 @@ def arccos_kernel(X, Y, degree: int = 1):
     .. math::
 
         k_n(\mathbf{x}, \mathbf{y}) = \frac{1}{\pi} \|\mathbf{x}\|^n \|\mathbf{y}\|^n J_n(\theta),\quad
-        J_0 = \pi - \theta,\quad J_1 = \sin\theta + (\pi - \theta)\cos\theta,\quad
-        J_2 = 3\sin\theta\cos\theta + (\pi - \theta)(1 + 2\cos^2\theta),
+        J_0 = \pi - \theta,\quad J_1 = \sin\theta + (\pi - \theta)\cos\theta,
 
-    and :math:`k_n(\mathbf{x}, \mathbf{y}) = 2\, \mathbb{E}_{\mathbf{w} \sim \mathcal{N}(0, \mathbf{I})}
+    :math:`J_2 = 3\sin\theta\cos\theta + (\pi - \theta)(1 + 2\cos^2\theta)`, and
+    :math:`k_n(\mathbf{x}, \mathbf{y}) = 2\, \mathbb{E}_{\mathbf{w} \sim \mathcal{N}(0, \mathbf{I})}
     [\Theta(\mathbf{w}^\top\mathbf{x})\Theta(\mathbf{w}^\top\mathbf{y})
     (\mathbf{w}^\top\mathbf{x})^n (\mathbf{w}^\top\mathbf{y})^n]` (note the factor 2).
-    When :math:`\mathbf{x} = 0` or :math:`\mathbf{y} = 0` the angle is undefined; the
-    value returned is the expectation's: 0 for every degree (with :math:`\Theta(0) = 0`).
-    The angle is computed as :math:`2\operatorname{atan2}(\|\mathbf{u} - \mathbf{v}\|,
-    \|\mathbf{u} + \mathbf{v}\|)` on the unit vectors, accurate near 0 and :math:`\pi`
-    where :math:`\arccos` loses half the digits.
+    Layers compose (Cho & Saul's multilayer kernel): :math:`k^{(1)} = k_n` and
+
+    .. math::
+
+        k^{(l+1)}(\mathbf{x}, \mathbf{y}) = \frac{1}{\pi}
+        \bigl[k^{(l)}(\mathbf{x}, \mathbf{x})\, k^{(l)}(\mathbf{y}, \mathbf{y})\bigr]^{n/2}
+        J_n\bigl(\theta^{(l)}\bigr),\quad
+        \cos\theta^{(l)} = \frac{k^{(l)}(\mathbf{x}, \mathbf{y})}
+        {\sqrt{k^{(l)}(\mathbf{x}, \mathbf{x})\, k^{(l)}(\mathbf{y}, \mathbf{y})}},
+
+    the kernel of a deep network of infinitely wide random layers
+    :math:`\mathbf{h} \mapsto \sqrt{2/m}\,\Theta(\mathbf{W}\mathbf{h})(\mathbf{W}\mathbf{h})^n`.
+    A zero input gives 0. The angles are computed as
+    :math:`2\operatorname{atan2}(\|\mathbf{u} - \mathbf{v}\|, \|\mathbf{u} + \mathbf{v}\|)` (and
+    :math:`\pi - \theta` likewise), :math:`J_n` near :math:`\pi` from its Taylor series
+    (:math:`J_1(\pi - \delta) = \delta^3/3 - \dots`), :math:`1 - \cos\theta^{(l)}` without
+    cancellation, and the norms as mantissa and power of two, so the result is
+    accurate to a few ulps times the conditioning of the angle (about
+    :math:`\epsilon/\delta` at :math:`\theta = \pi - \delta`) and overflows only when
+    the value itself exceeds the float64 range (then a ValueError).
 
     Examples
     --------
@@ -295,22 +393,8 @@ def arccos_kernel(X, Y, degree: int = 1):
         raise TypeError(f"degree must be the integer 0, 1 or 2, got {_describe(degree)}")
     if degree not in (0, 1, 2):
         raise ValueError(f"degree must be 0, 1 or 2, got {degree}")
-    nx, U = _unit_rows(X)  # (N,), (N, d)
-    ny, V = _unit_rows(Y)  # (M,), (M, d)
-    theta = _angles(U, V)  # (N, M)
-    c, s = np.cos(theta), np.sin(theta)
-    if degree == 0:
-        J = np.pi - theta
-    elif degree == 1:
-        J = s + (np.pi - theta) * c
-    else:
-        J = 3.0 * s * c + (np.pi - theta) * (1.0 + 2.0 * c ** 2)
-    if degree == 0:  # scale-invariant: finite for every finite input, however large
-        K = np.outer(np.ones_like(nx), np.ones_like(ny)) * J / np.pi
-    else:
-        K = np.outer(nx ** degree, ny ** degree) * J / np.pi
-    # a zero input has no angle; the expectation (with Theta(0) = 0) is 0 for every degree
-    return np.where(np.outer(nx > 0, ny > 0), K, 0.0)
+    layers = as_int(layers, "layers", minimum=1, maximum=50)
+    return _arccos_kernel(X, Y, int(degree), layers)
 
 
 def _targets(y, n, name="y"):
@@ -337,16 +421,6 @@ def kernel_ridge(K_train, y, lam: float):
     numpy.ndarray, shape (N,) or (N, k)
         :math:`\boldsymbol{\alpha} = (\mathbf{K} + \lambda\mathbf{I})^{-1}\mathbf{y}`.
 
-    Raises
-    ------
-    ValueError
-        If ``K_train`` is not square and symmetric, ``y`` has the wrong number of
-        rows, ``lam <= 0``, an input is not finite, or
-        :math:`\mathbf{K} + \lambda\mathbf{I}` is singular (``K_train`` not
-        positive semi-definite).
-    TypeError
-        If an input is not real and numeric or ``lam`` is not a real number.
-
     Notes
     -----
     :math:`f(\mathbf{x}) = \sum_i \alpha_i k(\mathbf{x}_i, \mathbf{x})` minimizes
@@ -369,12 +443,28 @@ def kernel_ridge(K_train, y, lam: float):
                          f"got max |K - K.T| = {float(np.abs(K - K.T).max()):.3g}")
     y = _targets(y, K.shape[0])
     lam = as_float(lam, "lam", minimum=0.0, strict_min=True)
+    w = np.linalg.eigvalsh(K)                                   # (N,), ascending
+    tol = K.shape[0] * np.finfo(float).eps * max(float(np.abs(w).max()), np.finfo(float).tiny)
+    if w[0] < -tol:
+        raise ValueError(f"K_train must be positive semi-definite (a kernel matrix), got the eigenvalue "
+                         f"{w[0]:.3g}, below the rounding level -{tol:.3g}")
+    return _solve_regularized(K, y, lam, w[0], tol, "K_train")
+
+
+def _solve_regularized(G, y, lam, w_min, tol, name):
+    """Solve (G + lam I) a = y for a PSD G whose smallest eigenvalue is w_min (rounding level tol)."""
+    if max(w_min, 0.0) + lam <= tol:
+        raise ValueError(f"lam = {lam!r} is below the resolution of {name} ({tol:.3g}, N * eps * its largest "
+                         f"eigenvalue) and {name} is singular to that level, so {name} + lam * I is "
+                         f"numerically singular; use lam > {tol:.3g}")
     try:
-        return np.linalg.solve(K + lam * np.eye(K.shape[0]), y)
-    except np.linalg.LinAlgError:
-        raise ValueError(f"K_train + lam * I is singular (lam = {lam}): K_train must be positive "
-                         f"semi-definite, a kernel matrix of the training inputs, and here has the "
-                         f"eigenvalue -lam") from None
+        a = np.linalg.solve(G + lam * np.eye(G.shape[0]), y)
+    except np.linalg.LinAlgError:  # not reached for a PSD G and lam above its resolution; kept as a guard
+        raise ValueError(f"{name} + lam * I is singular (lam = {lam!r}); use a larger lam") from None
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"the solution of ({name} + lam * I) a = y overflows float64 (lam = {lam!r}); "
+                         f"rescale {name} or y, or use a larger lam")
+    return a
 
 
 def kernel_predict(K_test_train, alpha):
@@ -390,14 +480,6 @@ def kernel_predict(K_test_train, alpha):
     Returns
     -------
     numpy.ndarray, shape (M,) or (M, k)
-
-    Raises
-    ------
-    TypeError
-        If an input is not real and numeric.
-    ValueError
-        If ``K_test_train`` is not 2-D, ``alpha`` is not 1-D or 2-D with one row
-        per column of ``K_test_train``, or an input is not finite.
 
     Examples
     --------
@@ -430,14 +512,6 @@ def ridge(Phi, y, lam: float):
         :math:`\mathbf{v} = (\Phi^\top\Phi + \lambda\mathbf{I})^{-1}\Phi^\top\mathbf{y}`, the minimizer
         of :math:`\|\Phi\mathbf{v} - \mathbf{y}\|^2 + \lambda\|\mathbf{v}\|^2`; predict with ``Phi_test @ v``.
 
-    Raises
-    ------
-    TypeError
-        If an input is not real and numeric or ``lam`` is not a real number.
-    ValueError
-        If ``Phi`` is not 2-D, ``y`` does not have one row per row of ``Phi``,
-        ``lam <= 0`` or an input is not finite.
-
     Notes
     -----
     :math:`\Phi(\Phi^\top\Phi + \lambda\mathbf{I})^{-1} = (\Phi\Phi^\top + \lambda\mathbf{I})^{-1}\Phi`
@@ -456,6 +530,14 @@ def ridge(Phi, y, lam: float):
     y = _targets(y, Phi.shape[0])
     lam = as_float(lam, "lam", minimum=0.0, strict_min=True)
     N, m = Phi.shape
+    with np.errstate(over="ignore"):
+        G = Phi.T @ Phi if m <= N else Phi @ Phi.T  # (m, m) or (N, N), the smaller Gram matrix
+    if not np.all(np.isfinite(G)):
+        raise ValueError(f"Phi has entries too large (up to {float(np.abs(Phi).max()):.3g}): its Gram matrix "
+                         f"overflows float64; rescale Phi")
+    w = np.linalg.eigvalsh(G)
+    tol = G.shape[0] * np.finfo(float).eps * max(float(np.abs(w).max()), np.finfo(float).tiny)
+    name = "Phi.T @ Phi" if m <= N else "Phi @ Phi.T"
     if m <= N:
-        return np.linalg.solve(Phi.T @ Phi + lam * np.eye(m), Phi.T @ y)  # (m,) or (m, k)
-    return Phi.T @ np.linalg.solve(Phi @ Phi.T + lam * np.eye(N), y)  # push-through: an N x N solve
+        return _solve_regularized(G, Phi.T @ y, lam, w[0], tol, name)  # (m,) or (m, k)
+    return Phi.T @ _solve_regularized(G, y, lam, w[0], tol, name)  # push-through: an N x N solve

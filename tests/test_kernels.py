@@ -1,4 +1,6 @@
-"""coursepkg.kernels: random features, the arc-cosine kernel and kernel ridge regression."""
+"""coursepkg.kernels: random features, the arc-cosine kernel (one and several layers, against mpmath, its
+definition and a deep random ReLU network) and kernel ridge regression; one bad-input table."""
+import mpmath as mp
 import numpy as np
 import pytest
 from hypothesis import given
@@ -207,48 +209,6 @@ def test_ridge_minimizes_the_penalized_least_squares(N, m):
     np.testing.assert_allclose(Phi.T @ (Phi @ V - Y) + 0.3 * V, 0, atol=1e-10)
 
 
-def test_bad_input():
-    X = np.ones((3, 2))
-    with pytest.raises(ValueError, match="degree must be 0, 1 or 2, got 3"):
-        arccos_kernel(X, X, 3)
-    with pytest.raises(TypeError, match="degree must be the integer"):
-        arccos_kernel(X, X, 1.0)
-    with pytest.raises(ValueError, match="same number of features"):
-        arccos_kernel(X, np.ones((3, 4)))
-    with pytest.raises(ValueError, match="X must be 2-D"):
-        arccos_kernel(np.ones(2), X)
-    with pytest.raises(ValueError, match="Y must be finite"):
-        arccos_kernel(X, np.array([[np.inf, 0.0]]))
-    with pytest.raises(TypeError, match="X must be real"):
-        arccos_kernel(X + 1j, X)
-    with pytest.raises(ValueError, match="activation must be one of"):
-        random_features(X, np.ones((4, 2)), np.zeros(4), "softmax")
-    with pytest.raises(ValueError, match="W expects 3"):
-        random_features(X, np.ones((4, 3)), np.zeros(4))
-    with pytest.raises(ValueError, match="b must have shape"):
-        random_features(X, np.ones((4, 2)), np.zeros(3))
-    with pytest.raises(ValueError, match="activation must act entrywise"):
-        random_features(X, np.ones((4, 2)), np.zeros(4), lambda z: z.sum(axis=1))
-    with pytest.raises(ValueError, match="m must be an integer >= 1"):
-        random_feature_kernel(X, X, 0, np.random.default_rng(0))
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
-        random_feature_kernel(X, X, 5, 0)
-    with pytest.raises(ValueError, match="bias_std must be >= 0"):
-        draw_weights(2, 5, np.random.default_rng(0), bias_std=-1.0)
-    with pytest.raises(ValueError, match="K_train must be square"):
-        kernel_ridge(np.ones((3, 2)), np.ones(3), 1.0)
-    with pytest.raises(ValueError, match="K_train must be symmetric"):
-        kernel_ridge(np.array([[1.0, 2.0], [0.0, 1.0]]), np.ones(2), 1.0)
-    with pytest.raises(ValueError, match="lam must be > 0"):
-        kernel_ridge(np.eye(2), np.ones(2), 0.0)
-    with pytest.raises(ValueError, match="y must have one row per training sample"):
-        kernel_ridge(np.eye(2), np.ones(3), 1.0)
-    with pytest.raises(ValueError, match="alpha must have one row per training sample"):
-        kernel_predict(np.ones((4, 2)), np.ones(3))
-    with pytest.raises(ValueError, match="y must have one row per training sample"):
-        ridge(np.ones((4, 2)), np.ones(3), 1.0)
-
-
 def x_unit():
     return np.array([[0.6, 0.8]])
 
@@ -274,18 +234,215 @@ def test_arccos_kernel_of_tiny_and_huge_inputs():
                                rtol=1e-14)
 
 
-def test_random_features_rejects_a_complex_or_non_finite_activation():
-    X, W, b = np.ones((2, 2)), np.ones((3, 2)), np.zeros(3)
-    # a complex output used to be cast to real with a ComplexWarning
-    with pytest.raises(TypeError, match=r"activation\(X @ W.T \+ b\) must be real"):
-        random_features(X, W, b, lambda z: z * 1j)
-    with pytest.raises(ValueError, match=r"activation\(X @ W.T \+ b\) must be finite, got 6 NaN or infinite"):
-        random_features(X, W, b, lambda z: np.full_like(z, np.inf))
-    np.testing.assert_allclose(random_features(X, W, b, lambda z: (z > 0)), np.full((2, 3), 1 / np.sqrt(3)))
+# ----------------------------------------------------------------------------- accuracy against mpmath
+
+def arccos_mpmath(x, y, n, dps=900):
+    """k_n(x, y) for float inputs taken exactly, in `dps`-digit arithmetic (enough for an angle of 1e-300)."""
+    with mp.workdps(dps):
+        x, y = [mp.mpf(float(v)) for v in x], [mp.mpf(float(v)) for v in y]
+        nx, ny = mp.sqrt(sum(v * v for v in x)), mp.sqrt(sum(v * v for v in y))
+        th = mp.acos(sum(a * b for a, b in zip(x, y)) / (nx * ny))
+        J = {0: mp.pi - th, 1: mp.sin(th) + (mp.pi - th) * mp.cos(th),
+             2: 3 * mp.sin(th) * mp.cos(th) + (mp.pi - th) * (1 + 2 * mp.cos(th) ** 2)}[n]
+        return float(nx ** n * ny ** n * J / mp.pi)
 
 
-def test_kernel_ridge_names_a_matrix_that_is_not_positive_semi_definite():
-    # numpy's bare LinAlgError("Singular matrix") did not say which argument was wrong
-    with pytest.raises(ValueError, match=r"K_train \+ lam \* I is singular \(lam = 1.0\): K_train must be positive"):
-        kernel_ridge(-np.eye(2), np.ones(2), 1.0)
-    np.testing.assert_allclose(kernel_ridge(np.eye(2), np.ones(2), 1.0), [0.5, 0.5])
+ACCURACY_PAIRS = [
+    ((1e4, 1.0), (-1e4, 0.0)),            # nearly antiparallel: degree 2 used to give -1.17
+    ((1.0, 1e-6), (-1.0, 0.0)),           # angle pi - 1e-6: degree 1 used to be 367 times too large
+    ((1.0, 1e-6), (1.0, 0.0)),            # angle 1e-6
+    ((1.0, 0.5), (-1.0, 0.0)), ((1.0, 1.7), (-1.0, 0.0)), ((1.0, 2.0), (-3.0, 0.5)),   # both sides of delta = 1
+    ((1e100, 1.0), (-1e100, 0.0)),        # angle pi - 1e-100: J_2 ~ 1e-501 times norms 1e400
+    ((3e-150, 1e-150), (2e-150, -1e-150)),
+    ((1e150, 0.0), (1e150, 1e140)),
+]
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2])
+@pytest.mark.parametrize("x, y", ACCURACY_PAIRS)
+def test_arccos_kernel_is_accurate_to_a_few_ulps(x, y, degree):
+    if degree == 2 and x[0] == 1e150:
+        pytest.skip("1e600 exceeds float64: covered by the bad-input table")
+    got = arccos_kernel(np.array([x]), np.array([y]), degree)[0, 0]
+    assert got >= 0
+    np.testing.assert_allclose(got, arccos_mpmath(x, y, degree), rtol=8 * np.finfo(float).eps, atol=0)
+
+
+def test_arccos_kernel_at_angles_near_pi_against_the_series():
+    # k_1 = (1/pi) J_1(pi - d) = (d^3/3 - d^5/30 + ...) / pi for unit vectors at angle pi - d
+    for d in (1e-3, 1e-6, 1e-9, 1e-30):
+        x = np.array([[np.cos(d), np.sin(d)]])
+        y = np.array([[-1.0, 0.0]])
+        d_exact = float(mp.atan2(mp.mpf(float(x[0, 1])), mp.mpf(float(x[0, 0]))))  # the angle of the rounded x
+        np.testing.assert_allclose(arccos_kernel(x, y, 1)[0, 0], (d_exact**3 / 3 - d_exact**5 / 30) / np.pi,
+                                   rtol=1e-13, atol=0)
+
+
+# ----------------------------------------------------------------------------- the multilayer kernel
+
+def J_closed(n, t):
+    return {0: np.pi - t, 1: np.sin(t) + (np.pi - t) * np.cos(t),
+            2: 3 * np.sin(t) * np.cos(t) + (np.pi - t) * (1 + 2 * np.cos(t) ** 2)}[n]
+
+
+def multilayer_by_definition(x, y, n, layers):
+    """Cho & Saul's recursion written out: k(x,x), k(y,y), k(x,y) updated together, layer after layer."""
+    kxx, kyy, kxy = x @ x, y @ y, x @ y
+    for _ in range(layers):
+        theta = np.arccos(np.clip(kxy / np.sqrt(kxx * kyy), -1.0, 1.0))
+        kxx, kyy, kxy = (kxx**n * J_closed(n, 0.0) / np.pi, kyy**n * J_closed(n, 0.0) / np.pi,
+                         (kxx * kyy) ** (n / 2) * J_closed(n, theta) / np.pi)
+    return kxy
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2])
+@pytest.mark.parametrize("layers", [1, 2, 3, 6])
+def test_multilayer_kernel_equals_its_definition(degree, layers):
+    rng = np.random.default_rng(10 * degree + layers)
+    X, Y = rng.standard_normal((4, 3)), rng.standard_normal((5, 3))
+    K = arccos_kernel(X, Y, degree, layers=layers)
+    ref = np.array([[multilayer_by_definition(x, y, degree, layers) for y in Y] for x in X])
+    np.testing.assert_allclose(K, ref, rtol=1e-12, atol=1e-14 * np.abs(ref).max())
+
+
+def multilayer_mpmath(x, y, n, layers):
+    """The recursion of multilayer_by_definition in 60-digit arithmetic, the inputs taken exactly."""
+    with mp.workdps(60):
+        x, y = [mp.mpf(float(v)) for v in x], [mp.mpf(float(v)) for v in y]
+        kxx, kyy, kxy = sum(a * a for a in x), sum(b * b for b in y), sum(a * b for a, b in zip(x, y))
+        J = {0: lambda t: mp.pi - t, 1: lambda t: mp.sin(t) + (mp.pi - t) * mp.cos(t),
+             2: lambda t: 3 * mp.sin(t) * mp.cos(t) + (mp.pi - t) * (1 + 2 * mp.cos(t) ** 2)}[n]
+        for _ in range(layers):
+            t = mp.acos(kxy / mp.sqrt(kxx * kyy))
+            kxx, kyy, kxy = kxx**n * J(0) / mp.pi, kyy**n * J(0) / mp.pi, (kxx * kyy) ** (mp.mpf(n) / 2) * J(t) / mp.pi
+        return float(kxy)
+
+
+@pytest.mark.parametrize("degree", [0, 1, 2])
+@pytest.mark.parametrize("x, y", [((1.0, 0.0), (np.cos(1e-5), np.sin(1e-5))), ((1.0, 1e-6), (-1.0, 0.0)),
+                                  ((3.0, 4.0), (-4.0, 3.0)), ((1e100, 1.0), (-1e100, 0.0))])
+def test_multilayer_kernel_against_mpmath(x, y, degree):
+    if degree == 2 and x[0] == 1e100:  # k^(2)(x, x) = 3 |x|^4 ... = 1e800: refused, not returned as inf
+        with pytest.raises(ValueError, match="exceeds the float64 range"):
+            arccos_kernel(np.array([x]), np.array([y]), degree, layers=2)
+        return
+    for layers in (2, 3):
+        got = arccos_kernel(np.array([x]), np.array([y]), degree, layers=layers)[0, 0]
+        np.testing.assert_allclose(got, multilayer_mpmath(x, y, degree, layers), rtol=32 * np.finfo(float).eps,
+                                   atol=0)
+
+
+def test_multilayer_kernel_against_a_deep_random_relu_network():
+    """Monte Carlo: h -> sqrt(2/m) relu(W h), W ~ N(0, I), three layers of width m; h^3(x).h^3(y) -> k^(3)(x, y).
+
+    R = 400 independent networks of width m = 250 (seeded): their mean lies within 5 standard errors (the
+    spread of the R estimates over sqrt(R)) of the exact kernel. The same standard errors separate the
+    two- and four-layer kernels by more than 10, so the test tells the layers apart. The spread shrinks
+    like 1/sqrt(m): from m = 64 to m = 256 it halves, within 5 standard errors of a ratio of spreads
+    (about 0.1 for R = 400).
+    """
+    X = np.array([[1.0, 0.0, 0.0], [0.6, 0.8, 0.0], [-0.5, 0.2, 0.4]])
+    exact = arccos_kernel(X, X, 1, layers=3)
+
+    def network_kernel(m, rng):
+        H = X.T  # (3, N): one column per input
+        for _ in range(3):
+            H = np.sqrt(2.0 / m) * np.maximum(rng.standard_normal((m, H.shape[0])) @ H, 0.0)  # (m, N)
+        return H.T @ H  # (N, N)
+
+    rng = np.random.default_rng(2024)
+    R = 400
+    est = np.array([network_kernel(250, rng) for _ in range(R)])  # (R, N, N)
+    se = est.std(axis=0, ddof=1) / np.sqrt(R)
+    assert np.all(np.abs(est.mean(axis=0) - exact) < 5 * se)
+    for other in (2, 4):
+        assert np.max(np.abs(arccos_kernel(X, X, 1, layers=other) - exact) / se) > 10
+    narrow = np.array([network_kernel(64, rng) for _ in range(R)]).std(axis=0, ddof=1)
+    wide = np.array([network_kernel(256, rng) for _ in range(R)]).std(axis=0, ddof=1)
+    ratio_se = 2.0 * np.sqrt(2.0 / (R - 1))  # ratio 2 times the relative errors of two spreads, combined
+    assert np.all(np.abs(narrow / wide - 2.0) < 5 * ratio_se), narrow / wide
+
+
+# ----------------------------------------------------------------------------- kernel ridge: PSD and resolution
+
+def test_kernel_ridge_refuses_a_matrix_that_is_not_positive_semi_definite():
+    # -2 I used to return -y (solve of -2I + I)
+    with pytest.raises(ValueError, match=r"K_train must be positive semi-definite.*eigenvalue -2"):
+        kernel_ridge(-2 * np.eye(2), np.ones(2), 1.0)
+    np.testing.assert_allclose(kernel_ridge(np.eye(2), np.ones(2), 1.0), [0.5, 0.5], rtol=1e-15, atol=0)
+
+
+def test_kernel_ridge_with_lam_below_the_resolution_of_a_singular_matrix():
+    # lam = 1e-310 used to return [nan, inf]; for an invertible K it is harmless
+    with pytest.raises(ValueError, match=r"lam = 1e-310 is below the resolution of K_train"):
+        kernel_ridge(np.ones((2, 2)), np.array([1.0, 2.0]), 1e-310)
+    np.testing.assert_allclose(kernel_ridge(np.diag([1.0, 2.0]), np.array([1.0, 2.0]), 1e-310), [1.0, 1.0],
+                               rtol=1e-15, atol=0)
+
+
+def test_ridge_with_a_singular_system_names_lam():
+    Phi = np.ones((3, 2))  # rank 1: Phi.T Phi is singular
+    with pytest.raises(ValueError, match=r"lam = 1e-310 is below the resolution of Phi.T @ Phi"):
+        ridge(Phi, np.ones(3), 1e-310)
+    with pytest.raises(ValueError, match=r"lam = 1e-310 is below the resolution of Phi @ Phi.T"):
+        ridge(np.ones((2, 3)), np.ones(2), 1e-310)
+    # with lam above the resolution the answer is the minimizer: v = (Phi^T Phi + lam I)^-1 Phi^T y
+    v = ridge(Phi, np.ones(3), 1e-6)
+    np.testing.assert_allclose(v, np.linalg.solve(Phi.T @ Phi + 1e-6 * np.eye(2), Phi.T @ np.ones(3)),
+                               rtol=1e-9, atol=0)
+
+
+# ----------------------------------------------------------------------------- bad input
+
+_rng = np.random.default_rng(0)
+_X3 = np.ones((2, 3))
+
+BAD_INPUT = [
+    # (call, exception, regex naming the argument)
+    (lambda: arccos_kernel(_X3, _X3, 3), ValueError, r"\bdegree must be 0, 1 or 2, got 3"),
+    (lambda: arccos_kernel(_X3, _X3, 1.0), TypeError, r"\bdegree must be the integer"),
+    (lambda: arccos_kernel(_X3, _X3, True), TypeError, r"\bdegree must be the integer"),
+    (lambda: arccos_kernel(_X3, _X3, 1, layers=0), ValueError, r"\blayers must be an integer >= 1"),
+    (lambda: arccos_kernel(_X3, _X3, 1, layers=10**400), ValueError, r"\blayers must be an integer <= 50"),
+    (lambda: arccos_kernel(_X3, _X3, 1, layers=2.0), TypeError, r"\blayers must be an integer"),
+    (lambda: arccos_kernel(_X3, np.ones((2, 2))), ValueError, r"X and Y must have the same number of features"),
+    (lambda: arccos_kernel(np.ones(3), _X3), ValueError, r"\bX must be 2-D"),
+    (lambda: arccos_kernel(_X3, [[1.0, np.nan, 0.0]]), ValueError, r"\bY must be finite"),
+    (lambda: arccos_kernel(_X3 + 1j, _X3), TypeError, r"\bX must be real"),
+    (lambda: arccos_kernel([[1e150, 0.0]], [[1e150, 1e140]], 2), ValueError, r"exceeds the float64 range.*X and Y"),
+    (lambda: random_features(_X3, np.ones((4, 3)), np.zeros(4), "swish"), ValueError, r"\bactivation must be one of"),
+    (lambda: random_features(_X3, np.ones((4, 2)), np.zeros(4)), ValueError, r"\bW expects 2"),
+    (lambda: random_features(_X3, np.ones((4, 3)), np.zeros(3)), ValueError, r"\bb must have shape \(4,\)"),
+    (lambda: random_features(_X3, np.ones((4, 3)), np.zeros(4), lambda z: z.sum()), ValueError,
+     r"\bactivation must act entrywise"),
+    (lambda: random_features(_X3, np.ones((4, 3)), np.zeros(4), lambda z: z * 1j), TypeError,
+     r"activation\(X @ W.T \+ b\) must be real"),
+    (lambda: random_features(_X3, np.ones((4, 3)), np.zeros(4), lambda z: np.full_like(z, np.inf)), ValueError,
+     r"activation\(X @ W.T \+ b\) must be finite"),
+    (lambda: draw_weights(3, 0, _rng), ValueError, r"\bm must be an integer >= 1"),
+    (lambda: draw_weights(10**400, 3, _rng), ValueError, r"\bn_in must be an integer <="),
+    (lambda: draw_weights(3, 4, 42), TypeError, r"\brng must be a numpy.random.Generator"),
+    (lambda: draw_weights(3, 4, _rng, bias_std=-1.0), ValueError, r"\bbias_std must be >= 0"),
+    (lambda: random_feature_kernel(_X3, _X3, 0, _rng), ValueError, r"\bm must be an integer >= 1"),
+    (lambda: random_feature_kernel(_X3, _X3, 5, None), TypeError, r"\brng must be a numpy.random.Generator"),
+    (lambda: random_feature_kernel(_X3, np.ones((2, 2)), 5, _rng), ValueError, r"X and Y must have the same number"),
+    (lambda: kernel_ridge(np.ones((2, 3)), np.ones(2), 1.0), ValueError, r"\bK_train must be square"),
+    (lambda: kernel_ridge(np.array([[1.0, 0.5], [0.0, 1.0]]), np.ones(2), 1.0), ValueError, r"\bK_train must be symmetric"),
+    (lambda: kernel_ridge(-np.eye(2), np.ones(2), 1.0), ValueError, r"\bK_train must be positive semi-definite"),
+    (lambda: kernel_ridge(np.eye(2), np.ones(2), 0.0), ValueError, r"\blam must be > 0"),
+    (lambda: kernel_ridge(np.eye(2), np.ones(2), 10**400), ValueError, r"\blam must be finite"),
+    (lambda: kernel_ridge(np.zeros((2, 2)), np.ones(2), 1e-320), ValueError, r"overflows float64 \(lam = 1e-320\)"),
+    (lambda: kernel_ridge(np.eye(2), np.ones(3), 1.0), ValueError, r"\by must have one row per training sample"),
+    (lambda: kernel_predict(np.ones((1, 2)), np.ones(3)), ValueError, r"\balpha must have one row per training sample"),
+    (lambda: kernel_predict(np.ones(2), np.ones(2)), ValueError, r"\bK_test_train must be 2-D"),
+    (lambda: ridge(np.ones((3, 2)), np.ones(2), 1.0), ValueError, r"\by must have one row per training sample"),
+    (lambda: ridge(np.ones((3, 2)), np.ones(3), -1.0), ValueError, r"\blam must be > 0"),
+    (lambda: ridge(np.full((3, 2), 1e200), np.ones(3), 1.0), ValueError, r"\bPhi has entries too large"),
+    (lambda: ridge(np.ones((3, 2)), np.ones(3), 1e-310), ValueError, r"\blam = 1e-310 is below the resolution"),
+]
+
+
+@pytest.mark.parametrize("call, exc, pattern", BAD_INPUT)
+def test_bad_input(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
