@@ -165,7 +165,7 @@ def orthogonal(n_out, n_in, rng, gain=1.0):
     matrix, with the signs of the columns of :math:`\mathbf{Q}` chosen so that
     :math:`\operatorname{diag}(\mathbf{R}) > 0`, gives a :math:`\mathbf{Q}` whose
     distribution is invariant under rotations (Haar); without the sign fix it
-    depends on the QR routine's conventions. In a deep linear network
+    depends on the QR routine's conventions (Mezzadri, 2007). In a deep linear network
     :math:`\mathbf{W}^L\cdots\mathbf{W}^1` with square orthogonal layers keeps every
     singular value of the input-output map at :math:`g^L` (Saxe et al., 2013).
 
