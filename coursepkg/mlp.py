@@ -72,7 +72,7 @@ def _linear_forward(A_prev, W, b):
 
 
 def _linear_backward(dZ, cache):
-    return dZ @ cache.W, dZ.T @ cache.A_prev, dZ.sum(axis=0)  # (eq-06-batch)
+    return dZ @ cache.W, dZ.T @ cache.A_prev, dZ.sum(axis=0)  # chapter 6, batched
 
 
 def _activation_forward(Z, name, alpha):
