@@ -112,8 +112,9 @@ class Explorable:
         import matplotlib
         import matplotlib.pyplot as plt
 
-        with matplotlib.rc_context({"font.size": 9, "svg.hashsalt": "coursepkg"}):
-            fig = plt.figure(figsize=(7.0, 4.2))
+        with matplotlib.rc_context({"font.size": 10, "xtick.labelsize": 9.5, "ytick.labelsize": 9.5,
+                                     "svg.hashsalt": "coursepkg"}):
+            fig = plt.figure(figsize=(6.8, 4.2))
             try:
                 _draw_still(fig, self.spec())
                 buf = io.BytesIO()
@@ -176,7 +177,7 @@ def _draw_still(fig, spec: dict) -> None:
                 lw=tr.get("line", {}).get("width", 2) * 0.75, label=tr.get("name"))
     for ax in axes.values():
         if any(line.get_label() and not line.get_label().startswith("_") for line in ax.get_lines()):
-            ax.legend(fontsize=8, frameon=False)
+            ax.legend(fontsize=9.5, frameon=False)
 
 
 def _slider(label: str, values: Sequence[str], steps: list, y: float, active: int = 0) -> dict:

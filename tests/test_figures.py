@@ -1,0 +1,112 @@
+"""Figures are legible at the size the book shows them.
+
+The book's article column is about 688 px wide at a 1280 px window (measured in the built HTML);
+a PNG wider than the column is shrunk by the browser, and its text with it. Every figure is drawn
+at 100 dpi, so a PNG of at most :data:`COLUMN_PX` (plus a small margin) is shown at its own size
+and the style's fonts (:data:`coursepkg.plotting.MIN_FONT_PT` and up) stay at least 9 pt.
+
+Two checks over the chapters, each naming the chapter and the cell that fails:
+
+- every stored PNG output is at most ``COLUMN_PX + MARGIN_PX`` pixels wide;
+- no chapter's code sets a ``fontsize``/``labelsize`` below 9 pt (or a named size smaller than
+  the base font) nor a ``figsize`` wider than :data:`coursepkg.plotting.FIG_WIDTH`.
+"""
+from __future__ import annotations
+
+import base64
+import re
+import struct
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from coursepkg import plotting
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
+COLUMN_PX = 688       # the article column at a 1280 px window
+MARGIN_PX = 12        # bbox_inches="tight" may add a few pixels to a figure of FIG_WIDTH
+# named sizes relative to the base font (matplotlib's font_manager scalings) that fall below 9 pt
+SMALL_NAMES = ("xx-small", "x-small", "small", "smaller")
+
+# fontsize=8, labelsize="small", title_fontsize=7, and prop={"size": 8} / fontdict={"size": 8}
+_SIZE_ARG = re.compile(r"\b(fontsize|labelsize|title_fontsize)\s*=\s*([0-9.]+|['\"][a-z-]+['\"])"
+                       r"|['\"](size)['\"]\s*:\s*([0-9.]+|['\"][a-z-]+['\"])")
+_FIGSIZE = re.compile(r"\bfigsize\s*=\s*\(\s*([0-9.]+)\s*,")
+
+
+def png_width(data: str) -> int:
+    """Width in pixels of a base64 PNG, from its IHDR chunk."""
+    raw = base64.b64decode(data[: 64])
+    if raw[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    return struct.unpack(">I", raw[16:20])[0]
+
+
+def figure_offences(path: Path) -> list[str]:
+    """Every too-wide PNG output and every too-small font or too-wide figsize in the code of a chapter."""
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        where = f"{path.name} cell {index} (id {cell.get('id', '?')})"
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "image/png" in data:
+                w = png_width(data["image/png"])
+                if w > COLUMN_PX + MARGIN_PX:
+                    found.append(f"{where}: PNG output {w} px wide, column {COLUMN_PX} px "
+                                 f"(shown at {COLUMN_PX / w:.0%}, 9 pt text becomes {9 * COLUMN_PX / w:.1f} pt)")
+        for lineno, line in enumerate(cell.source.splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            for groups in _SIZE_ARG.findall(code):
+                name, value = (groups[0], groups[1]) if groups[0] else (groups[2], groups[3])
+                if value[0] in "'\"":
+                    if value.strip("'\"") in SMALL_NAMES:
+                        found.append(f"{where} line {lineno}: {name}={value} is below 9 pt")
+                elif float(value) < 9:
+                    found.append(f"{where} line {lineno}: {name}={value} is below 9 pt")
+            for width in _FIGSIZE.findall(code):
+                if float(width) > plotting.FIG_WIDTH + 1e-9:
+                    found.append(f"{where} line {lineno}: figsize width {width} in > {plotting.FIG_WIDTH} in "
+                                 f"(the column at 100 dpi)")
+    return found
+
+
+def test_png_width_reader():
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig = plt.figure(figsize=(3.21, 1.0), dpi=100)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    plt.close(fig)
+    assert png_width(base64.b64encode(buf.getvalue()).decode()) == 321
+
+
+def test_the_checker_catches_offences(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("fig, ax = plt.subplots(figsize=(11, 2))\nax.legend(fontsize=7)\n"
+                                          "ax.tick_params(labelsize='x-small')\nax.plot(x, 'o', markersize=3)\n"
+                                          "z = rng.normal(size=8)\nax.legend(prop={'size': 8})")]
+    p = tmp_path / "99_x.ipynb"
+    nbformat.write(nb, p)
+    found = figure_offences(p)
+    assert len(found) == 4, found
+    assert any("figsize width 11" in f for f in found) and any("fontsize=7" in f for f in found)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=[p.stem for p in CHAPTERS])
+def test_chapter_figures_fit_the_column(path):
+    found = figure_offences(path)
+    assert not found, "figures that the page shrinks or whose text is below 9 pt:\n" + "\n".join(found)
+
+
+if __name__ == "__main__":   # list every offence: python tests/test_figures.py > figures_todo.txt
+    for chapter in CHAPTERS:
+        for line in figure_offences(chapter):
+            print(line)
