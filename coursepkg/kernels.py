@@ -223,10 +223,14 @@ def _unit_rows(X):
 
 
 def _norm(D):
-    """Euclidean norms along the last axis, scaled by the largest entry so that 1e-200 does not square to 0."""
-    s = np.max(np.abs(D), axis=-1)  # (...)
-    s1 = np.where(s > 0, s, 1.0)
-    return s * np.linalg.norm(D / s1[..., None], axis=-1)
+    """Euclidean norms along the last axis; entries below 1e-150 (whose squares underflow) are recomputed scaled."""
+    n = np.linalg.norm(D, axis=-1)  # (...)
+    low = n < 1e-150
+    if np.any(low):
+        Dl = D[low]  # (r, d)
+        s = np.max(np.abs(Dl), axis=-1)  # (r,)
+        n[low] = s * np.linalg.norm(Dl / np.where(s > 0, s, 1.0)[:, None], axis=-1)
+    return n
 
 
 def _angles(U, V):
@@ -271,9 +275,12 @@ def _J(n, theta, delta):
     """Cho and Saul's J_n(theta) as (Q, B), J = Q * B**(2n+1); theta and delta = pi - theta both given accurately."""
     s, c = np.sin(theta), np.cos(theta)
     direct = {0: delta, 1: s + delta * c, 2: 3.0 * s * c + delta * (1.0 + 2.0 * c * c)}[n]  # no cancellation for theta <= pi/2
-    Q_t, B_t = _tail(n, delta)
     wide = theta > np.pi / 2
-    return np.where(wide, Q_t, direct), np.where(wide, B_t, 1.0)
+    Q, B = direct, np.ones_like(theta)
+    if np.any(wide):
+        Q, B = Q.copy(), B.copy()
+        Q[wide], B[wide] = _tail(n, delta[wide])
+    return Q, B
 
 
 _J0 = {0: np.pi, 1: np.pi, 2: 3.0 * np.pi}  # J_n(0)
