@@ -29,7 +29,7 @@ Bad input (any public function): :class:`TypeError` for an object of the wrong
 kind, :class:`ValueError` for a wrong shape, range or non-finite value; the
 message names the argument, what was expected and what was given. Public
 functions check once and call private ``_``-prefixed compute functions
-(:func:`_dropout`, :func:`_batchnorm_forward`, ...), which callers that have
+(``_dropout``, ``_batchnorm_forward``, ...), which callers that have
 already checked their arrays (``coursepkg.mlp``) may use directly.
 """
 from __future__ import annotations
