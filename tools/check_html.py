@@ -11,8 +11,9 @@ Serves the book on 127.0.0.1 and, for every page, at a 1280 px wide window:
   are left in the text outside code;
 - every image has loaded (natural width > 0);
 - every display equation fits its box: the rendered glyphs of a MathJax display container
-  do not extend past the content column (a hidden or scrolled-away part fails);
-then at a 390 px wide window (a phone):
+  do not extend past the content column (a hidden or scrolled-away part fails); folds
+  (solutions, hints, hidden cells) are opened first so that their equations are measured too;
+then at a 390 px wide window (a phone), folds still open:
 - the page is not wider than the window (document scrollWidth <= innerWidth); the elements
   that stick out are named. Display math and wide tables may scroll inside their own box.
 The chapter menu (primary sidebar) must open from its toggle and close again at 390 and 900 px
@@ -89,6 +90,12 @@ WIDE_EQUATIONS = """(tol) => {
   return out;
 }"""
 
+# Open every fold (solutions, hints, hidden cells, asides) so that what is inside is measured too.
+OPEN_FOLDS = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+}"""
+
 # Page wider than the window: the elements that stick out past the right edge and are not
 # clipped by a scrolling/hidden-overflow ancestor that itself fits (deepest first, a few).
 PAGE_WIDTH = """(tol) => {
@@ -140,9 +147,15 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(socketserver.ThreadingTCPServer):
+    def handle_error(self, request, client_address):  # the browser dropped a request on navigating away
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 def serve(directory: Path):
     handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    httpd = QuietServer(("127.0.0.1", 0), handler)
     httpd.daemon_threads = True
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -246,6 +259,8 @@ def main(argv: list[str]) -> int:
                 failures.append(f"{rel}: image did not load: {src}")
             for e in errors:
                 failures.append(f"{rel}: JavaScript error: {e}")
+            page.evaluate(OPEN_FOLDS)
+            page.wait_for_timeout(50)
             too_wide = page.evaluate(WIDE_EQUATIONS, TOLERANCE)
             for eq in too_wide:
                 name = (eq["id"].removeprefix("equation-") if eq["id"].startswith("equation-")
