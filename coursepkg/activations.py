@@ -110,20 +110,29 @@ def _exp_shifted(z: np.ndarray, axis: int):
     """(e, hi, lo, top, s) for the entry ``top`` of largest real part along ``axis``.
 
     hi + lo == z - top exactly (TwoSum); e = exp(z - top) to full relative accuracy;
-    s = the sum of e without the top entry (so the sum of e is 1 + s).
+    s = the sum of e without (one) top entry, so the sum of e is 1 + s and log1p(s) keeps the
+    digits of a tiny s.
     """
-    index = np.argmax(z.real, axis=axis, keepdims=True)
-    top = np.take_along_axis(z, index, axis=axis)
+    if z.dtype.kind == "c":
+        index = np.argmax(z.real, axis=axis, keepdims=True)
+        top = np.take_along_axis(z, index, axis=axis)
+    else:
+        top = np.max(z, axis=axis, keepdims=True)
     hi = z - top
     # TwoSum: hi + lo == z - top exactly; exp(hi + lo) ~ exp(hi) (1 + lo), |lo| <= ulp(hi)/2
     b = hi - z
     lo = (z - (hi - b)) + (-top - b)
     e = np.exp(hi)
-    e = e + e * lo
-    np.put_along_axis(e, index, 1.0, axis=axis)
-    rest = e.copy()
-    np.put_along_axis(rest, index, 0.0, axis=axis)
-    return e, hi, lo, top, rest.sum(axis=axis, keepdims=True)
+    e += e * lo
+    if z.dtype.kind == "c":
+        np.put_along_axis(e, index, 1.0, axis=axis)
+        rest = e.copy()
+        np.put_along_axis(rest, index, 0.0, axis=axis)
+        return e, hi, lo, top, rest.sum(axis=axis, keepdims=True)
+    # real: hi == 0 exactly where z == top (e == 1 there); a tie adds exactly 1 for each extra maximum
+    at_top = hi == 0
+    s = np.where(at_top, 0.0, e).sum(axis=axis, keepdims=True) + (at_top.sum(axis=axis, keepdims=True) - 1)
+    return e, hi, lo, top, s
 
 
 def _logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:

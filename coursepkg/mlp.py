@@ -77,11 +77,11 @@ def _linear_backward(dZ, cache):
 
 def _activation_forward(Z, name, alpha):
     if name == "softmax":
-        A = act.softmax(Z, axis=-1)
+        A = act._softmax(Z, axis=-1)
     elif name == "smooth_relu":
-        A = act.smooth_relu(Z, alpha)
+        A = act._HIDDEN[name][0](Z, alpha)
     else:
-        A = act.HIDDEN[name][0](Z)
+        A = act._HIDDEN[name][0](Z)  # the unit's own default (the leaky slope stays 0.01)
     return A, ActivationCache(Z, A, name, alpha)
 
 
@@ -90,8 +90,8 @@ def _activation_backward(dA, cache):
     if name == "softmax":  # rows: (diag(a) - a a^T) da = a * (da - a.da)
         return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
     if name == "smooth_relu":
-        return dA * act.smooth_relu_prime(Z, alpha)
-    return dA * act.HIDDEN[name][1](Z)
+        return dA * act._HIDDEN[name][1](Z, alpha)
+    return dA * act._HIDDEN[name][1](Z)
 
 
 def _check_cache(cache, kind, fields):
@@ -202,9 +202,9 @@ def _quadratic(c, T):
 
 
 _COSTS = {
-    ("softmax", "cross_entropy"): (lambda c, T: -np.sum(T * act.log_softmax(c.Z, axis=-1)) / T.shape[0],
+    ("softmax", "cross_entropy"): (lambda c, T: -np.sum(T * act._log_softmax(c.Z, axis=-1)) / T.shape[0],
                                    lambda c, T: (c.A - T) / T.shape[0]),
-    ("sigmoid", "binary_cross_entropy"): (lambda c, T: np.sum(act.softplus(c.Z) - T * c.Z) / T.shape[0],
+    ("sigmoid", "binary_cross_entropy"): (lambda c, T: np.sum(act._softplus(c.Z) - T * c.Z) / T.shape[0],
                                           lambda c, T: (c.A - T) / T.shape[0]),
     ("sigmoid", "quadratic"): (_quadratic, lambda c, T: _activation_backward((c.A - T) / T.shape[0], c)),
     ("identity", "quadratic"): (_quadratic, lambda c, T: (c.A - T) / T.shape[0]),

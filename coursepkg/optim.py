@@ -121,8 +121,11 @@ class Optimizer:
 
     def learning_rate(self, t: int) -> float:
         """The learning rate used at step ``t`` (1-based; ``t = 0`` is allowed for schedules)."""
-        t = as_int(t, "t", minimum=0)
-        return as_float(self.lr(t) if callable(self.lr) else self.lr, f"lr({t})", minimum=0.0)
+        return self._rate(as_int(t, "t", minimum=0))
+
+    def _rate(self, t: int) -> float:
+        """The rate at a checked step count (a constant rate was checked by the constructor)."""
+        return as_float(self.lr(t), f"lr({t})", minimum=0.0) if callable(self.lr) else self.lr
 
     def init(self, params) -> dict:
         """Fresh state for ``params``: ``{"t": 0, <slot>: {key: zeros}}``."""
@@ -162,7 +165,7 @@ class Optimizer:
                                  f"{self.name} squares them, which overflows float64 above {MAX_SQUARED_GRAD:g}: "
                                  f"rescale the loss")
         t = self._check_state(state, params) + 1
-        return self._apply(params, grads, state, t, self.learning_rate(t))
+        return self._apply(params, grads, state, t, self._rate(t))
 
     def _apply(self, params, grads, state, t, lr):
         """The update of :meth:`step` at step ``t`` with rate ``lr``, unchecked."""
