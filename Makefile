@@ -62,6 +62,7 @@ check-html: $(CHECK_STAMP)
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "check-html needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
 	$(BIN)/python tools/check_html.py
+	$(BIN)/python tools/check_figures.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .jupyter_cache

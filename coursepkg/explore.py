@@ -36,6 +36,7 @@ _CONFIG = {"displaylogo": False, "responsive": True,
 # Okabe-Ito, as in coursepkg.plotting.PALETTE (kept here so this module needs numpy only)
 _COLORS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 _GREY = "#7f7f7f"   # reads on a light and on a dark page
+_GRID, _ZERO = "rgba(127,127,127,0.25)", "rgba(127,127,127,0.6)"
 
 
 def _r(a, digits: int = 5) -> list:
@@ -71,6 +72,10 @@ class Explorable:
                   "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
                   "font": {"size": 13, "color": "#333333"}, "hovermode": "closest",
                   **self.figure["layout"]}
+        # grid and zero lines in a grey that reads on the light and on the dark page (plotly's
+        # default white grid is invisible on a transparent background in light mode)
+        for key in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+            layout[key] = {"gridcolor": _GRID, "zerolinecolor": _ZERO, "linecolor": _ZERO, **layout[key]}
         return {"data": self.figure["data"], "layout": layout, "config": _CONFIG}
 
     def to_html(self) -> str:
