@@ -258,11 +258,9 @@ ACCURACY_PAIRS = [
 ]
 
 
-@pytest.mark.parametrize("degree", [0, 1, 2])
-@pytest.mark.parametrize("x, y", ACCURACY_PAIRS)
+@pytest.mark.parametrize("x, y, degree", [(x, y, n) for x, y in ACCURACY_PAIRS for n in (0, 1, 2)
+                                          if not (n == 2 and x[0] == 1e150)])  # 1e600: in the bad-input table
 def test_arccos_kernel_is_accurate_to_a_few_ulps(x, y, degree):
-    if degree == 2 and x[0] == 1e150:
-        pytest.skip("1e600 exceeds float64: covered by the bad-input table")
     got = arccos_kernel(np.array([x]), np.array([y]), degree)[0, 0]
     assert got >= 0
     np.testing.assert_allclose(got, arccos_mpmath(x, y, degree), rtol=8 * np.finfo(float).eps, atol=0)
