@@ -1,17 +1,13 @@
-r"""Symbolic derivations (SymPy) that the chapters verify, one identity in one place.
+r"""Small SymPy helpers for the derivations the chapters carry out in their pages.
+
+The derivations themselves live in the chapters, displayed and asserted there;
+this module only holds what several of them reuse: an identity check that
+answers with a numeric witness before it tries to simplify
+(:func:`is_identity`), expression builders (:func:`sigmoid_expr`,
+:func:`activation_expr`) and the gradient of an expression (:func:`gradient`).
 
 Every function imports SymPy when it is called, so ``import coursepkg`` needs
-numpy only. The functions return SymPy expressions or matrices (to be reused
-in a page) or booleans (``True`` when the identity has been proved by
-simplification). Symbols follow the notation page: the pre-activations of an
-output layer of ``n`` units are ``sympy.symbols("z0:n", real=True)``, the
-targets ``sympy.symbols("y0:n", real=True)``; a symbol created again with the
-same name and assumptions is the same symbol, so callers can rebuild them.
-
-A boolean identity is ``True`` when ``sympy.simplify(lhs - rhs)`` is zero.
-``False`` means the difference is not zero at some point, which
-:func:`is_identity` confirms numerically before answering, so a wrong formula
-is reported as wrong rather than as "not proved".
+numpy only. Bad input raises ``TypeError`` or ``ValueError`` naming the argument.
 """
 from __future__ import annotations
 
@@ -19,25 +15,12 @@ import numbers
 
 import numpy as np
 
-from ._validation import _describe, as_array, as_choice, as_float, as_int
+from ._validation import _describe, as_choice
 
-__all__ = [
-    "is_identity", "sigmoid_expr", "activation_expr",
-    "sigmoid_derivative_identity", "tanh_sigmoid_identity",
-    "softmax_jacobian", "softmax_jacobian_identity", "softmax_derivative_signs",
-    "softmax_inverse_identity", "softmax_temperature_derivative", "softmax_temperature_limit",
-    "cross_entropy_stationary_point", "output_error", "output_layer_gradients",
-    "weighted_input_variance", "weight_decay_factor",
-    "COSTS", "ACTIVATIONS", "OUTPUT_PAIRS",
-]
+__all__ = ["is_identity", "sigmoid_expr", "activation_expr", "gradient", "ACTIVATIONS"]
 
-#: Costs understood by :func:`output_error`.
-COSTS = ("quadratic", "cross_entropy", "log_likelihood")
-#: Output activations understood by :func:`activation_expr` and :func:`output_error`.
+#: Output activations understood by :func:`activation_expr`.
 ACTIVATIONS = ("sigmoid", "linear", "softmax")
-#: The (cost, activation) pairs for which the cost is defined on every output.
-OUTPUT_PAIRS = (("quadratic", "sigmoid"), ("quadratic", "linear"), ("quadratic", "softmax"),
-                ("cross_entropy", "sigmoid"), ("log_likelihood", "softmax"))
 
 
 def _sp():
@@ -85,17 +68,6 @@ def _column(x, name: str):
     else:
         raise TypeError(f"{name} must be a list, tuple or column Matrix of SymPy expressions, got {_describe(x)}")
     return sp.Matrix([_expr(e, f"{name}[{i}]") for i, e in enumerate(entries)])
-
-
-def _rational(v: float):
-    """The exact rational value of a float: the short form when it is exact (0.1 -> 1/10), else its binary value.
-
-    ``nsimplify(v, rational=True)`` rounds to about 15 significant digits, so
-    distinct floats such as 1.0 and 1.0 - 1e-12 would both become 1.
-    """
-    sp = _sp()
-    r = sp.nsimplify(v, rational=True)
-    return r if float(r) == v else sp.Rational(v)
 
 
 def _admissible(symbol, value) -> bool:
@@ -283,527 +255,37 @@ def activation_expr(name, z, temperature=1):
     return e / sum(e)
 
 
-def _z_symbols(n: int):
-    sp = _sp()
-    return sp.symbols(f"z0:{n}", real=True)
-
-
-def sigmoid_derivative_identity() -> bool:
-    r"""Prove :math:`\sigma'(z) = \sigma(z)\,(1 - \sigma(z))`.
-
-    Returns
-    -------
-    bool
-        ``True``: SymPy's derivative of :math:`1/(1+e^{-z})` minus
-        :math:`\sigma(1-\sigma)` simplifies to zero.
-
-    Notes
-    -----
-    :math:`\sigma'(z) = e^{-z}/(1+e^{-z})^2 = \sigma(z) \cdot e^{-z}/(1+e^{-z})`
-    and :math:`e^{-z}/(1+e^{-z}) = 1 - \sigma(z)`.
-
-    Examples
-    --------
-    >>> sigmoid_derivative_identity()
-    True
-    """
-    sp = _sp()
-    z = sp.Symbol("z", real=True)
-    s = sigmoid_expr(z)
-    return is_identity(sp.diff(s, z), s * (1 - s))
-
-
-def tanh_sigmoid_identity() -> bool:
-    r"""Prove :math:`\sigma(z) = (1 + \tanh(z/2))/2` and :math:`\tanh z = 2\sigma(2z) - 1`.
-
-    Returns
-    -------
-    bool
-        ``True`` when both identities simplify to zero difference.
-
-    Notes
-    -----
-    :math:`1 + \tanh(z/2) = 2e^{z/2}/(e^{z/2} + e^{-z/2})`; dividing by 2 and
-    multiplying numerator and denominator by :math:`e^{-z/2}` gives
-    :math:`1/(1 + e^{-z})`. The second identity is the first at :math:`2z`.
-
-    Examples
-    --------
-    >>> tanh_sigmoid_identity()
-    True
-    """
-    sp = _sp()
-    z = sp.Symbol("z", real=True)
-    first = is_identity(sigmoid_expr(z), (1 + sp.tanh(z / 2)) / 2)
-    second = is_identity(sp.tanh(z), 2 * sigmoid_expr(2 * z) - 1)
-    return first and second
-
-
-def softmax_jacobian(n):
-    r"""The Jacobian :math:`\partial a_j / \partial z_k` of the softmax of n symbols.
+def gradient(expr, variables):
+    r"""The gradient :math:`(\partial f/\partial v_1, \dots, \partial f/\partial v_n)` of a scalar expression.
 
     Parameters
     ----------
-    n : int, >= 1
-        Number of units; the symbols are ``sympy.symbols("z0:n", real=True)``.
-
-    Returns
-    -------
-    sympy.Matrix, shape (n, n)
-        Entry ``(j, k)`` is :math:`\partial a_j / \partial z_k`, computed by
-        differentiation (not from the closed form), unsimplified.
-
-    Raises
-    ------
-    TypeError
-        If ``n`` is not an integer.
-    ValueError
-        If ``n < 1``.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> J = softmax_jacobian(2)
-    >>> z0, z1 = sp.symbols("z0:2", real=True)
-    >>> sp.simplify(J[0, 1] + sp.exp(z0 + z1) / (sp.exp(z0) + sp.exp(z1)) ** 2)
-    0
-    """
-    n = as_int(n, "n", minimum=1)
-    z = _z_symbols(n)
-    return activation_expr("softmax", z).jacobian(z)
-
-
-def softmax_jacobian_identity(n) -> bool:
-    r"""Prove :math:`\mathbf{J} = \operatorname{diag}(\mathbf{a}) - \mathbf{a}\mathbf{a}^\top` for n units.
-
-    Parameters
-    ----------
-    n : int, >= 1
-
-    Returns
-    -------
-    bool
-
-    Raises
-    ------
-    TypeError
-        If ``n`` is not an integer.
-    ValueError
-        If ``n < 1``.
-
-    Notes
-    -----
-    Entry :math:`(j, k)` is :math:`a_j(\delta_{jk} - a_k)`, the quotient rule
-    applied to :math:`e^{z_j} / \sum_i e^{z_i}`.
-
-    Examples
-    --------
-    >>> softmax_jacobian_identity(3)
-    True
-    """
-    sp = _sp()
-    n = as_int(n, "n", minimum=1)
-    a = activation_expr("softmax", _z_symbols(n))
-    return is_identity(softmax_jacobian(n), sp.diag(*a) - a * a.T)
-
-
-def softmax_derivative_signs(n) -> bool:
-    r"""Prove :math:`\partial a_j/\partial z_j > 0` and :math:`\partial a_j/\partial z_k < 0` (:math:`k \ne j`).
-
-    Parameters
-    ----------
-    n : int, >= 2
-        Number of units (with one unit the softmax is the constant 1).
-
-    Returns
-    -------
-    bool
-        ``True`` when SymPy's assumption system, with every :math:`z_k` real,
-        establishes the sign of every entry of the simplified Jacobian.
-
-    Raises
-    ------
-    TypeError
-        If ``n`` is not an integer.
-    ValueError
-        If ``n < 2``.
-
-    Notes
-    -----
-    After simplification the diagonal is
-    :math:`e^{z_j}\sum_{k \ne j} e^{z_k} / (\sum_k e^{z_k})^2`, a quotient of
-    sums of exponentials (positive), and the off-diagonal entries are
-    :math:`-e^{z_j + z_k}/(\sum_i e^{z_i})^2` (negative). The argument is the
-    same for every n.
-
-    Examples
-    --------
-    >>> softmax_derivative_signs(3)
-    True
-    """
-    sp = _sp()
-    n = as_int(n, "n", minimum=2)
-    J = softmax_jacobian(n)
-    for j in range(n):
-        for k in range(n):
-            entry = sp.factor(sp.simplify(J[j, k]))
-            sign_ok = entry.is_positive if j == k else entry.is_negative
-            if sign_ok is not True:
-                return False
-    return True
-
-
-def softmax_inverse_identity(n) -> bool:
-    r"""Prove that :math:`z_j - \log a_j` is the same constant for every j.
-
-    Parameters
-    ----------
-    n : int, >= 1
-
-    Returns
-    -------
-    bool
-        ``True`` when :math:`z_j - \log a_j = \log\sum_k e^{z_k}` for every j,
-        so that :math:`z_j = \log a_j + C` with :math:`C` independent of j.
-
-    Raises
-    ------
-    TypeError
-        If ``n`` is not an integer.
-    ValueError
-        If ``n < 1``.
-
-    Examples
-    --------
-    >>> softmax_inverse_identity(3)
-    True
-    """
-    sp = _sp()
-    n = as_int(n, "n", minimum=1)
-    z = _z_symbols(n)
-    a = activation_expr("softmax", z)
-    lse = sp.log(sum(sp.exp(v) for v in z))
-    return all(is_identity(sp.expand_log(z[j] - sp.log(a[j]), force=True), lse) for j in range(n))
-
-
-def softmax_temperature_derivative(n):
-    r"""The derivative :math:`\partial a_j / \partial c` of the softmax :math:`e^{c z_j}/\sum_k e^{c z_k}`.
-
-    Parameters
-    ----------
-    n : int, >= 1
-        Number of units; the symbols are ``z0:n`` (real) and ``c`` (real).
+    expr : sympy expression or number
+    variables : list, tuple or column Matrix of SymPy symbols, length n
 
     Returns
     -------
     sympy.Matrix, shape (n, 1)
-        Computed by differentiation, unsimplified.
+        The partial derivatives, unsimplified.
 
     Raises
     ------
     TypeError
-        If ``n`` is not an integer.
+        If ``expr`` is not a SymPy expression or a number, or ``variables`` is not a sequence of symbols.
     ValueError
-        If ``n < 1``.
-
-    Notes
-    -----
-    The closed form is :math:`a_j (z_j - \sum_k a_k z_k)`: the weight of unit j
-    grows with c exactly when :math:`z_j` exceeds the a-weighted mean of the z.
+        If ``variables`` is empty.
 
     Examples
     --------
     >>> import sympy as sp
-    >>> z = sp.symbols("z0:2", real=True); c = sp.Symbol("c", real=True)
-    >>> a = activation_expr("softmax", z, temperature=c)
-    >>> is_identity(softmax_temperature_derivative(2), a.multiply_elementwise(sp.Matrix(z) - (a.T * sp.Matrix(z))[0] * sp.ones(2, 1)))
-    True
+    >>> x, y = sp.symbols("x y")
+    >>> gradient(x**2 * y, [x, y]).T
+    Matrix([[2*x*y, x**2]])
     """
     sp = _sp()
-    n = as_int(n, "n", minimum=1)
-    c = sp.Symbol("c", real=True)
-    return sp.diff(activation_expr("softmax", _z_symbols(n), temperature=c), c)
-
-
-def softmax_temperature_limit(z):
-    r"""The limit as :math:`c \to +\infty` of :math:`e^{c z_j}/\sum_k e^{c z_k}` for given numbers z.
-
-    Parameters
-    ----------
-    z : array_like, shape (n,)
-        Finite real numbers; converted to exact rationals.
-
-    Returns
-    -------
-    list of sympy.Rational
-        :math:`1/m` for each of the m entries equal to :math:`\max_k z_k`, 0 for the others.
-
-    Raises
-    ------
-    TypeError
-        If ``z`` is not real and numeric.
-    ValueError
-        If ``z`` is not 1-D, is empty or is not finite.
-
-    Examples
-    --------
-    >>> softmax_temperature_limit([1.0, 3.0, 3.0, -2.0])
-    [0, 1/2, 1/2, 0]
-    """
-    sp = _sp()
-    z = as_array(z, "z", ndim=1, allow_complex=False)
-    c = sp.Symbol("c", positive=True)
-    zs = [_rational(float(v)) for v in z]
-    a = activation_expr("softmax", zs, temperature=c)
-    return [sp.limit(v, c, sp.oo) for v in a]
-
-
-def cross_entropy_stationary_point():
-    r"""Stationary points and curvature of :math:`C(a) = -[y\log a + (1-y)\log(1-a)]`.
-
-    Returns
-    -------
-    points : list of sympy expressions
-        The solutions of :math:`\partial C/\partial a = 0` in :math:`a`: ``[y]``.
-    second_derivative : sympy expression
-        :math:`\partial^2 C / \partial a^2` at :math:`a = y`, simplified:
-        :math:`1/(y(1-y))`, positive for :math:`0 < y < 1`.
-
-    Notes
-    -----
-    :math:`C'(a) = -y/a + (1-y)/(1-a)` and
-    :math:`C''(a) = y/a^2 + (1-y)/(1-a)^2 > 0` on :math:`(0, 1)`, so C is
-    convex and :math:`a = y` is its global minimum; the symbols ``a`` and ``y``
-    are positive.
-
-    Examples
-    --------
-    >>> points, curvature = cross_entropy_stationary_point()
-    >>> points
-    [y]
-    """
-    sp = _sp()
-    a, y = sp.symbols("a y", positive=True)
-    C = -(y * sp.log(a) + (1 - y) * sp.log(1 - a))
-    points = sp.solve(sp.diff(C, a), a)
-    second = sp.simplify(sp.diff(C, a, 2).subs(a, y))
-    return points, second
-
-
-def _cost(cost: str, a, y):
-    sp = _sp()
-    if cost == "quadratic":
-        return sum((a[j] - y[j]) ** 2 for j in range(len(a))) / 2
-    if cost == "cross_entropy":
-        return -sum(y[j] * sp.log(a[j]) + (1 - y[j]) * sp.log(1 - a[j]) for j in range(len(a)))
-    return -sum(y[j] * sp.log(a[j]) for j in range(len(a)))
-
-
-def _check_pair(cost, activation):
-    cost = as_choice(cost, "cost", COSTS)
-    activation = as_choice(activation, "activation", ACTIVATIONS)
-    if (cost, activation) not in OUTPUT_PAIRS:
-        raise ValueError(f"cost {cost!r} is not used with activation {activation!r}; "
-                         f"the supported pairs are {list(OUTPUT_PAIRS)}")
-    return cost, activation
-
-
-def output_error(cost, activation, z, y):
-    r"""The output error :math:`\boldsymbol{\delta}^L = \partial c / \partial \mathbf{z}^L` of one sample.
-
-    Parameters
-    ----------
-    cost : {"quadratic", "cross_entropy", "log_likelihood"}
-        :math:`\tfrac12\|\mathbf{a} - \mathbf{y}\|^2`,
-        :math:`-\sum_j [y_j \log a_j + (1-y_j)\log(1-a_j)]`, or
-        :math:`-\sum_j y_j \log a_j`.
-    activation : {"sigmoid", "linear", "softmax"}
-        The output activation :math:`\mathbf{a} = g(\mathbf{z})`; the pair must
-        be one of :data:`OUTPUT_PAIRS`.
-    z, y : list, tuple or column Matrix of SymPy expressions, same length n
-        Pre-activations and targets.
-
-    Returns
-    -------
-    sympy.Matrix, shape (n, 1)
-        :math:`\delta_j = \partial c/\partial z_j`, by differentiation, simplified.
-
-    Raises
-    ------
-    ValueError
-        For an unsupported pair or when z and y differ in length.
-
-    Notes
-    -----
-    Closed forms: quadratic + sigmoid :math:`(a_j - y_j)\sigma'(z_j)`; quadratic +
-    linear :math:`a_j - y_j`; cross-entropy + sigmoid :math:`a_j - y_j`;
-    log-likelihood + softmax :math:`a_j \sum_k y_k - y_j`, which is
-    :math:`a_j - y_j` for every j when the targets sum to one (one-hot);
-    quadratic + softmax :math:`\mathbf{J}^\top(\mathbf{a} - \mathbf{y})`.
-
-    Examples
-    --------
-    >>> import sympy as sp
-    >>> z, y = sp.symbols("z0:1", real=True), sp.symbols("y0:1", real=True)
-    >>> output_error("quadratic", "linear", z, y)
-    Matrix([[-y0 + z0]])
-    """
-    sp = _sp()
-    cost, activation = _check_pair(cost, activation)
-    z, y = _column(z, "z"), _column(y, "y")
-    if len(z) != len(y):
-        raise ValueError(f"z and y must have the same length, got {len(z)} and {len(y)}")
-    a = activation_expr(activation, z)
-    c = _cost(cost, a, y)
-    return sp.Matrix([sp.simplify(sp.diff(c, v)) for v in z])
-
-
-def output_layer_gradients(cost, activation, n_in, n_out):
-    r"""Gradients of one sample's cost with respect to an output layer's :math:`\mathbf{W}^L` and :math:`\mathbf{b}^L`.
-
-    The layer is :math:`\mathbf{z} = \mathbf{W}\mathbf{x} + \mathbf{b}`,
-    :math:`\mathbf{a} = g(\mathbf{z})`, with every weight, bias, input
-    :math:`x_k = a^{L-1}_k` and target a separate real symbol.
-
-    Parameters
-    ----------
-    cost, activation : str
-        As in :func:`output_error`.
-    n_in, n_out : int, >= 1
-        Units of layers L-1 and L.
-
-    Returns
-    -------
-    dict
-        ``"W"`` (n_out, n_in), ``"b"``, ``"x"``, ``"y"`` (columns) with the symbols
-        ``w{j}{k}``, ``b{j}``, ``x{k}``, ``y{j}`` (the weights are ``w{j}_{k}`` when
-        both ``n_in`` and ``n_out`` exceed 10, where ``w{j}{k}`` would name two
-        weights alike, e.g. ``w111`` for (1, 11) and (11, 1)); ``"delta"``, the output error
-        :math:`\partial c/\partial \mathbf{z}` as a function of those symbols;
-        ``"dW"`` and ``"db"``, the gradients obtained by differentiating the
-        cost directly with respect to each weight and bias.
-
-    Raises
-    ------
-    TypeError
-        If a name is not a string or a size is not an integer.
-    ValueError
-        For an unknown or unsupported (cost, activation) pair, or a size below 1.
-
-    Notes
-    -----
-    The chain rule gives :math:`\partial c/\partial w_{jk} = \delta_j x_k` and
-    :math:`\partial c/\partial b_j = \delta_j`, i.e.
-    ``dW == delta * x.T`` and ``db == delta``, for every cost and activation.
-
-    Examples
-    --------
-    >>> g = output_layer_gradients("cross_entropy", "sigmoid", 2, 1)
-    >>> is_identity(g["dW"], g["delta"] * g["x"].T)
-    True
-    """
-    sp = _sp()
-    cost, activation = _check_pair(cost, activation)
-    n_in = as_int(n_in, "n_in", minimum=1)
-    n_out = as_int(n_out, "n_out", minimum=1)
-    sep = "_" if min(n_in, n_out) > 10 else ""  # "w{j}{k}" is ambiguous only when both indices reach 10
-    W = sp.Matrix(n_out, n_in, lambda j, k: sp.Symbol(f"w{j}{sep}{k}", real=True))
-    b = sp.Matrix([sp.Symbol(f"b{j}", real=True) for j in range(n_out)])
-    x = sp.Matrix([sp.Symbol(f"x{k}", real=True) for k in range(n_in)])
-    y = sp.Matrix([sp.Symbol(f"y{j}", real=True) for j in range(n_out)])
-    z = W * x + b
-    c = _cost(cost, activation_expr(activation, z), y)
-    zs = sp.Matrix(_z_symbols(n_out))
-    delta = output_error(cost, activation, zs, y).subs(dict(zip(zs, z)))
-    dW = sp.Matrix(n_out, n_in, lambda j, k: sp.diff(c, W[j, k]))
-    db = sp.Matrix([sp.diff(c, b[j]) for j in range(n_out)])
-    return {"W": W, "b": b, "x": x, "y": y, "delta": delta, "dW": dW, "db": db}
-
-
-def weighted_input_variance(x, weight_var, bias_var):
-    r"""Exact :math:`\operatorname{Var}(z)` for :math:`z = \sum_j w_j x_j + b` with independent, fixed-x Gaussian weights.
-
-    Parameters
-    ----------
-    x : array_like, shape (n,)
-        The fixed inputs (converted to exact rationals).
-    weight_var, bias_var : float or sympy number, >= 0
-        :math:`\operatorname{Var}(w_j)` (the same for every j) and :math:`\operatorname{Var}(b)`.
-
-    Returns
-    -------
-    sympy.Rational
-        :math:`\operatorname{Var}(w)\sum_j x_j^2 + \operatorname{Var}(b)`.
-
-    Raises
-    ------
-    TypeError
-        If ``x`` is not real and numeric, or a variance is not a number.
-    ValueError
-        If ``x`` is not 1-D, empty or not finite, or a variance is negative, complex or not finite.
-
-    Notes
-    -----
-    Variances of independent terms add, and :math:`\operatorname{Var}(x_j w_j) = x_j^2 \operatorname{Var}(w_j)`.
-
-    Examples
-    --------
-    >>> from fractions import Fraction
-    >>> weighted_input_variance([1] * 500 + [0] * 500, Fraction(1, 1000), 1)
-    3/2
-    """
-    sp = _sp()
-    x = as_array(x, "x", ndim=1, allow_complex=False)
-    wv = _nonneg_rational(weight_var, "weight_var")
-    bv = _nonneg_rational(bias_var, "bias_var")
-    values, counts = np.unique(x, return_counts=True)                   # convert each distinct value once
-    sum_sq = sum(int(k) * _rational(float(v)) ** 2 for v, k in zip(values, counts))
-    return wv * sum_sq + bv
-
-
-def _nonneg_rational(v, name):
-    sp = _sp()
-    from fractions import Fraction
-    if isinstance(v, Fraction):
-        r = sp.Rational(v.numerator, v.denominator)
-    elif isinstance(v, sp.Basic) and v.is_number:
-        r = sp.nsimplify(v)
-    else:
-        r = sp.nsimplify(as_float(v, name), rational=True)
-    if not (r.is_real and r >= 0):
-        raise ValueError(f"{name} must be a real number >= 0, got {r}")
-    return r
-
-
-def weight_decay_factor(limit=False):
-    r"""The factor by which L2 weight decay alone shrinks a weight over one epoch.
-
-    Parameters
-    ----------
-    limit : bool, default False
-        If true, return the limit as :math:`n \to \infty` (computed by SymPy).
-
-    Returns
-    -------
-    sympy expression
-        In the positive symbols ``eta``, ``lambda``, ``n``, ``m``:
-        :math:`(1 - \eta\lambda/n)^{n/m}` (``n/m`` mini-batch steps of
-        :math:`w \leftarrow (1 - \eta\lambda/n) w`), or its limit
-        :math:`e^{-\eta\lambda/m}`.
-
-    Raises
-    ------
-    TypeError
-        If ``limit`` is not a bool.
-
-    Examples
-    --------
-    >>> weight_decay_factor(limit=True)
-    exp(-eta*lambda/m)
-    """
-    sp = _sp()
-    if not isinstance(limit, (bool, np.bool_)):
-        raise TypeError(f"limit must be True or False, got {_describe(limit)}")
-    eta, lam, n, m = sp.symbols("eta lambda n m", positive=True)
-    factor = (1 - eta * lam / n) ** (n / m)
-    return sp.limit(factor, n, sp.oo) if limit else factor
+    f = _expr(expr, "expr")
+    v = _column(variables, "variables")
+    for i, s in enumerate(v):
+        if not isinstance(s, sp.Symbol):
+            raise TypeError(f"variables[{i}] must be a SymPy Symbol, got {_describe(s)}")
+    return sp.Matrix([sp.diff(f, s) for s in v])
