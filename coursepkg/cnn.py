@@ -225,10 +225,9 @@ def conv2d_backward(dout, cache):
 
     .. math::
 
-        \frac{\partial c}{\partial \tilde X[n, c, y, x]} = \sum_{f, i, j} \text{dout}[n, f, i, j]\,
-        W[f, c, y - i, x - j],
-        \qquad
-        \frac{\partial c}{\partial W[f, c, a, q]} = \sum_{n, i, j} \text{dout}[n, f, i, j]\,
+        \frac{\partial c}{\partial \tilde X[n, c, y, x]} &= \sum_{f, i, j} \text{dout}[n, f, i, j]\,
+        W[f, c, y - i, x - j], \\
+        \frac{\partial c}{\partial W[f, c, a, q]} & = \sum_{n, i, j} \text{dout}[n, f, i, j]\,
         \tilde X[n, c, i + a, j + q].
 
     The first is, for each pair :math:`(f, c)`, the "full" 2-D convolution of

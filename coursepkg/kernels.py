@@ -367,10 +367,10 @@ def arccos_kernel(X, Y, degree: int = 1, layers: int = 1):
 
     .. math::
 
-        k^{(l+1)}(\mathbf{x}, \mathbf{y}) = \frac{1}{\pi}
+        k^{(l+1)}(\mathbf{x}, \mathbf{y}) &= \frac{1}{\pi}
         \bigl[k^{(l)}(\mathbf{x}, \mathbf{x})\, k^{(l)}(\mathbf{y}, \mathbf{y})\bigr]^{n/2}
-        J_n\bigl(\theta^{(l)}\bigr),\quad
-        \cos\theta^{(l)} = \frac{k^{(l)}(\mathbf{x}, \mathbf{y})}
+        J_n\bigl(\theta^{(l)}\bigr), \\
+        \cos\theta^{(l)} &= \frac{k^{(l)}(\mathbf{x}, \mathbf{y})}
         {\sqrt{k^{(l)}(\mathbf{x}, \mathbf{x})\, k^{(l)}(\mathbf{y}, \mathbf{y})}},
 
     the kernel of a deep network of infinitely wide random layers

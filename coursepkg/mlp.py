@@ -209,6 +209,7 @@ _COSTS = {
     ("sigmoid", "quadratic"): (_quadratic, lambda c, T: _activation_backward((c.A - T) / T.shape[0], c)),
     ("identity", "quadratic"): (_quadratic, lambda c, T: (c.A - T) / T.shape[0]),
 }
+#: the output activations, each with the losses it pairs with in :data:`LOSSES`
 OUTPUT_ACTIVATIONS = tuple(dict.fromkeys(out for out, _ in _COSTS))
 #: the losses allowed with each output activation; the first one is the natural pairing
 LOSSES = {out: tuple(loss for o, loss in _COSTS if o == out) for out in OUTPUT_ACTIVATIONS}

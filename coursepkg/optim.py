@@ -476,10 +476,10 @@ def adadelta(lr=1.0, rho=0.9, eps=1e-6):
 
     .. math::
 
-        \mathbf{r}_t = \rho \mathbf{r}_{t-1} + (1 - \rho)\, \mathbf{g}_t^2, \quad
-        \Delta_t = -\frac{\sqrt{\mathbf{u}_{t-1} + \epsilon}}{\sqrt{\mathbf{r}_t + \epsilon}}\, \mathbf{g}_t, \quad
-        \mathbf{u}_t = \rho \mathbf{u}_{t-1} + (1 - \rho)\, \Delta_t^2, \quad
-        \theta_t = \theta_{t-1} + \eta_t \Delta_t .
+        \mathbf{r}_t &= \rho \mathbf{r}_{t-1} + (1 - \rho)\, \mathbf{g}_t^2, &
+        \Delta_t &= -\frac{\sqrt{\mathbf{u}_{t-1} + \epsilon}}{\sqrt{\mathbf{r}_t + \epsilon}}\, \mathbf{g}_t, \\
+        \mathbf{u}_t &= \rho \mathbf{u}_{t-1} + (1 - \rho)\, \Delta_t^2, &
+        \theta_t &= \theta_{t-1} + \eta_t \Delta_t .
 
     Zeiler's rule is ``lr=1``: the ratio of the two RMS gives the step its units of
     :math:`\theta`. ``rho`` in [0, 1), ``eps`` > 0.
