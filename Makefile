@@ -4,6 +4,9 @@
 #   make notebooks  re-execute every chapter in a fresh kernel and store its outputs
 #   make student    write the chapters without solutions (for a class) to _build/student
 #   make check-html open every page of the built book in headless Chromium and check it
+#   make pdf        build the whole book as one PDF (_build/latex/book.pdf, also offered by the HTML book)
+#   make check-jupyter open every chapter in JupyterLab (jupyterlab-myst) in headless Chromium and check it
+#   make lab        start JupyterLab on the chapters from the course environment
 #   make bench      run benchmarks/ and store the results in benchmarks/results.json
 #   make clean      remove build products (keeps .venv); make distclean removes .venv too
 # Each target creates the virtual environment .venv on first use.
@@ -16,7 +19,7 @@ STAMP  := $(VENV)/.installed
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all book test notebooks check-html bench clean distclean venv
+.PHONY: all book test notebooks check-html pdf check-jupyter lab bench clean distclean venv
 
 all: test book
 
@@ -63,6 +66,32 @@ check-html: $(CHECK_STAMP)
 	  else echo "check-html needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
 	$(BIN)/python tools/check_html.py
 	$(BIN)/python tools/check_figures.py
+
+# The chapters as a student meets them on Binder: JupyterLab + jupyterlab-myst, headless Chromium.
+check-jupyter: $(CHECK_STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "check-jupyter needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+	$(BIN)/python tools/check_jupyter.py
+
+# JupyterLab on the chapters, from the course environment (renders their MyST like Binder does)
+lab: $(STAMP)
+	$(BIN)/jupyter-lab book/01_forward_pass.ipynb
+
+# The whole book as one PDF with Jupyter Book's LaTeX builder and xelatex (_config.yml `latex:`,
+# tools/sphinx_pdf.py), checked by tools/check_pdf.py and copied into the HTML book (_static/book.pdf).
+# Debian's TeX Live packages are installed when missing (needs root, as on CI).
+TEX_PACKAGES := texlive-xetex texlive-latex-extra texlive-fonts-recommended texlive-pictures latexmk \
+                fonts-freefont-otf poppler-utils
+pdf: $(STAMP)
+	@{ command -v xelatex && command -v latexmk && command -v pdftotext && kpsewhich pgfplots.sty changepage.sty \
+	   && test -d /usr/share/fonts/opentype/freefont; } >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(TEX_PACKAGES); \
+	  else echo "make pdf needs TeX Live: sudo apt-get install $(TEX_PACKAGES)"; exit 1; fi; }
+	$(BIN)/jupyter-book build . --builder pdflatex -W -n --keep-going
+	$(BIN)/python tools/check_pdf.py _build/latex/book.pdf
+	mkdir -p _build/html/_static && cp _build/latex/book.pdf _build/html/_static/book.pdf
+	@echo "The PDF is built: $(CURDIR)/_build/latex/book.pdf (and _build/html/_static/book.pdf)"
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis .jupyter_cache

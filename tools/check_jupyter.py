@@ -134,6 +134,20 @@ def source_roles(nb) -> list[str]:
     return found
 
 
+def gated_open(nb) -> list[str]:
+    """Code cells of a gated solution (solution-start ... solution-end) that Jupyter shows open."""
+    out, inside = [], False
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "markdown":
+            if re.search(r"\{solution-start\}", cell.source):
+                inside = True
+            if re.search(r"\{solution-end\}", cell.source):
+                inside = False
+        elif inside and not (cell.metadata.get("jupyter") or {}).get("source_hidden"):
+            out.append(f"cell {i}: code of a gated solution (solution-start/end) shown open")
+    return out
+
+
 class Server:
     """JupyterLab from this environment, on 127.0.0.1, serving a copy of book/."""
 
@@ -291,6 +305,7 @@ def main(argv=None) -> int:
                 except Exception as exc:  # a page that does not load is a failure, not a crash
                     problems.append(f"could not open: {str(exc).splitlines()[0]}")
                     res = {"raw": [], "cite": 0, "xref": 0, "open": []}
+                res["open"] += gated_open(nb)
                 raw = res["raw"] + source_roles(nb)
                 for what in sorted(set(raw)):
                     problems.append(f"build syntax shown: {what} (x{raw.count(what)})")
@@ -310,8 +325,10 @@ def main(argv=None) -> int:
                 path = book / f"{Path(args.run).stem}.ipynb"
                 nb = nbformat.read(path, as_version=4)
                 n_md = sum(1 for c in nb.cells if c.cell_type == "markdown")
+                run_name = f"run_{path.name}"  # a fresh copy: no session of the first visit is reused
+                shutil.copy(path, root / run_name)
                 try:
-                    open_notebook(page, server, path.name, n_md, 120)
+                    open_notebook(page, server, run_name, n_md, 120)
                     page.wait_for_function(
                         "() => !document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"busy\"]')",
                         timeout=60_000)
@@ -319,7 +336,7 @@ def main(argv=None) -> int:
                     errors, done, total, secs = run_all(page, server, max(60, min(300, deadline - time.time())))
                     print(f"Run All {path.stem}: {done} of {total} visible code cells executed, "
                           f"{len(errors)} error outputs, {secs:.1f} s")
-                    failures += [f"{path.stem} (Run All): {e}" for e in errors]
+                    failures += [f"{path.stem} (Run All): {' '.join(e.split())[:300]}" for e in errors]
                     if not errors and done == 0:
                         failures.append(f"{path.stem} (Run All): no cell was executed")
                 except Exception as exc:

@@ -37,6 +37,7 @@ def _dedupe_scripts(app, pagename, templatename, context, doctree):
 
 def setup(app):
     app.setup_extension("sphinx_jupyter_links")  # Jupyter-friendly links -> citations, API xrefs
+    app.setup_extension("sphinx_pdf")  # LaTeX settings of the PDF (make pdf)
     app.connect("config-inited", _configure)
     app.add_css_file("course.css")
     app.connect("html-page-context", _dedupe_scripts, priority=999)  # after the handlers that add scripts
