@@ -108,7 +108,11 @@ class Explorable:
         )
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {PLOTLY_MIME: self.spec(), "text/html": self.to_html(),
+        # JupyterLab's plotly renderer collapses a "responsive" figure to the height of its empty
+        # output area; there the figure keeps its own size
+        mime_spec = self.spec()
+        mime_spec["config"] = {k: v for k, v in mime_spec["config"].items() if k != "responsive"}
+        return {PLOTLY_MIME: mime_spec, "text/html": self.to_html(),
                 "image/png": base64.b64encode(self.still_png()).decode("ascii"),
                 "text/plain": f"Explorable({self.name!r}): an interactive figure"}
 

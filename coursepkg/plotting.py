@@ -1,9 +1,24 @@
-"""The book's figure style and two diagram helpers.
+r"""The book's figure style and its diagrams.
 
 matplotlib is imported inside the functions, so ``import coursepkg`` needs
-numpy only. Every chapter calls :func:`use_style` once; the palette is
-Okabe & Ito's, which stays distinguishable under the common forms of colour
-blindness.
+numpy only. Every chapter calls :func:`use_style` once: figures at most
+:data:`FIG_WIDTH` inches wide at 100 dpi (the article column, so the browser
+never shrinks them), no text below :data:`MIN_FONT_PT` points, legends where they
+cover least data. The palette is Okabe & Ito's, which stays distinguishable under
+the common forms of colour blindness; :data:`METHOD_COLORS` gives every optimizer
+the same colour in every chapter.
+
+Diagrams of the central ideas, each computed with the package itself (so a test
+compares the picture with the mathematics):
+
+- :func:`draw_computational_graph` -- a two-layer network's graph with the forward
+  values above each edge and the backward messages below (chapter 6);
+- :func:`draw_sliding_window` -- a kernel sliding over a signal beside the Toeplitz
+  matrix it forms, or over an image beside the output grid (chapters 9, 10);
+- :func:`draw_dropout_subnetworks` -- dropout masks as thinned sub-networks (chapter 13);
+- :func:`draw_softmax_simplex` -- the softmax onto the probability simplex and the
+  path of :math:`\operatorname{softmax}(c\,\mathbf{z})` as the temperature grows (chapter 5);
+- :func:`draw_mlp`, :func:`draw_pipeline` -- a network's layers, a model's data flow.
 """
 from __future__ import annotations
 

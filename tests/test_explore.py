@@ -121,3 +121,15 @@ def test_display_bundle_is_deterministic_and_complete():
 def test_bad_input_names_the_argument(call, name):
     with pytest.raises((TypeError, ValueError), match=name):
         call()
+
+
+def test_jupyterlab_bundle_is_not_responsive_but_the_page_is():
+    """JupyterLab's plotly renderer collapses a responsive figure to its empty output area after a
+    slider moves (seen in headless Chromium: 430 px -> 29 px); the book's page keeps responsive."""
+    ex = explore.smooth_relu()
+    bundle = ex._repr_mimebundle_()
+    assert "responsive" not in bundle[PLOTLY_MIME]["config"]
+    assert bundle[PLOTLY_MIME]["layout"]["height"] == ex.height
+    assert '"responsive":true' in bundle["text/html"]
+    # grid lines in a grey that reads on both themes (plotly's white grid vanishes on a light page)
+    assert bundle[PLOTLY_MIME]["layout"]["xaxis"]["gridcolor"].startswith("rgba(127,127,127")

@@ -110,3 +110,56 @@ if __name__ == "__main__":   # list every offence: python tests/test_figures.py 
     for chapter in CHAPTERS:
         for line in figure_offences(chapter):
             print(line)
+
+
+# ---------------------------------------------------------------------------
+# Alt text (tools/sphinx_figures.py) and its check on the built HTML (tools/check_figures.py)
+# ---------------------------------------------------------------------------
+def _tools():
+    import sys
+    tools = str(Path(__file__).resolve().parents[1] / "tools")
+    if tools not in sys.path:
+        sys.path.insert(0, tools)
+    import check_figures
+    import sphinx_figures
+    return sphinx_figures, check_figures
+
+
+def test_alt_text_comes_from_the_caption_or_the_sentence_before():
+    from docutils import nodes
+    from docutils.frontend import get_default_settings
+    from docutils.parsers.rst import Parser
+    from docutils.utils import new_document
+
+    sphinx_figures, _ = _tools()
+    doc = new_document("demo", get_default_settings(Parser))
+    section = nodes.section()
+    doc += section
+    fig = nodes.figure()
+    fig += nodes.image(uri="_build/jupyter_execute/abc123.png")
+    cap = nodes.caption()
+    cap += nodes.Text("The matrices of ")
+    cap += nodes.math(text=r"\mathbf{x} \mapsto f * \mathbf{x}")
+    cap += nodes.Text(" in three modes.")
+    fig += cap
+    section += fig
+    section += nodes.paragraph(text="The loss falls quickly. Then it levels off.")
+    loose = nodes.image(uri="../_images/def456.png", alt="../_images/def456.png")
+    section += nodes.container("", loose)
+    kept = nodes.image(uri="x.png", alt="A drawing of the network")
+    section += kept
+    sphinx_figures.set_alt_texts(None, doc, "demo")
+    assert fig.children[0]["alt"] == "The matrices of x ↦ f * x in three modes."
+    assert loose["alt"] == "Figure: The loss falls quickly."
+    assert kept["alt"] == "A drawing of the network"
+    assert sphinx_figures.tex_to_text(r"\frac{1}{2}(\hat y - y)^2") == "(1)/(2)(y - y)^2"
+    assert not sphinx_figures.is_meaningful_alt("_images/abc.png", "_images/abc.png")
+
+
+def test_check_figures_flags_paths_and_missing_alt():
+    _, check_figures = _tools()
+    html = ('<img alt="logo" src="logo.png"><article class="bd-article"><img src="a.png">'
+            '<img alt="../_images/b.png" src="../_images/b.png"><img alt="Loss curves" src="c.png"></article>')
+    n, failures = check_figures.alt_failures("p.html", html)
+    assert n == 3
+    assert len(failures) == 2 and "without alt" in failures[0] and "file path" in failures[1]

@@ -44,6 +44,40 @@ def _plain(text: str, limit: int = 300) -> str:
     return text
 
 
+_TEX_SYMBOLS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "Delta": "Δ", "epsilon": "ε", "varepsilon": "ε",
+    "eta": "η", "theta": "θ", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π", "rho": "ρ",
+    "sigma": "σ", "tau": "τ", "phi": "φ", "varphi": "φ", "psi": "ψ", "omega": "ω", "Omega": "Ω",
+    "Sigma": "Σ", "nabla": "∇", "partial": "∂", "infty": "∞", "times": "×", "cdot": "·", "cdots": "⋯",
+    "ldots": "…", "dots": "…", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "neq": "≠", "approx": "≈",
+    "to": "→", "mapsto": "↦", "in": "∈", "sum": "∑", "odot": "⊙", "pm": "±", "sqrt": "√", "ell": "ℓ",
+    "top": "ᵀ", "prime": "′", "circ": "∘", "mid": "|", "lvert": "|", "rvert": "|", "langle": "⟨", "rangle": "⟩",
+}
+
+
+def tex_to_text(tex: str) -> str:
+    """Readable text for a screen reader from a short TeX formula (``\\mathbf{x} \\mapsto f * \\mathbf{x}``
+    becomes ``x ↦ f * x``)."""
+    t = re.sub(r"\\(?:mathbf|mathrm|boldsymbol|operatorname|text|textrm|mathit|mathcal|mathbb|bm)\s*\{([^{}]*)\}", r"\1", tex)
+    t = re.sub(r"\\frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}", r"(\1)/(\2)", t)
+    t = re.sub(r"\\([A-Za-z]+)", lambda m: _TEX_SYMBOLS.get(m.group(1), "" if m.group(1) in
+                                                          ("left", "right", "big", "Big", "quad", "qquad", "hat", "bar", "tilde", "vec", "widehat", "displaystyle") else m.group(1)), t)
+    t = re.sub(r"\\[,;:! ]", " ", t)
+    t = t.replace("{", "").replace("}", "").replace("\\", "")
+    return re.sub(r"\(\s+", "(", " ".join(t.split()))
+
+
+def caption_text(caption: nodes.Node) -> str:
+    """The caption as plain text, its math written with symbols rather than TeX commands."""
+    parts = []
+    for node in caption.findall(lambda n: isinstance(n, (nodes.Text, nodes.math))):
+        if isinstance(node, nodes.math):
+            parts.append(tex_to_text(node.astext()))
+        elif not isinstance(node.parent, nodes.math):
+            parts.append(str(node))
+    return _plain("".join(parts), limit=2000)
+
+
 def _first_sentence(text: str) -> str:
     text = " ".join(text.split())
     m = re.match(r"(.+?[.:!?])(\s|$)", text)
@@ -59,7 +93,7 @@ def _preceding_text(node: nodes.Node) -> str:
         for sibling in reversed(parent.children[:index]):
             paragraphs = list(sibling.findall(nodes.paragraph)) if not isinstance(sibling, nodes.Text) else []
             for p in reversed(paragraphs):
-                text = p.astext().strip()
+                text = caption_text(p).strip()
                 if text:
                     return text
         current = parent
@@ -86,7 +120,7 @@ def set_alt_texts(app, doctree, docname) -> None:
         if figure is not None:
             captions = list(figure.findall(nodes.caption))
             if captions:
-                alt = _plain(captions[0].astext())
+                alt = _plain(caption_text(captions[0]))
         if not alt:
             alt = _first_sentence(_preceding_text(image))
             alt = f"Figure: {alt}" if alt else ""
