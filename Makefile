@@ -18,6 +18,10 @@ STAMP  := $(VENV)/.installed
 # kernels from .venv take precedence over any user-wide kernel of the same name
 export JUPYTER_PREFER_ENV_PATH := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# one BLAS thread per process: the chapters' matrices are small, and `make test` already runs one
+# process per core (threads would only fight over the cores); set the variable to override
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 
 .PHONY: all book test notebooks check-html pdf check-jupyter lab bench clean distclean venv
 
