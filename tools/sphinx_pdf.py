@@ -31,6 +31,10 @@ SPHINXSETUP = ", ".join([
 
 PREAMBLE = r"""
 \fvset{fontsize=\small}
+% Sphinx puts every multi-line display into amsmath's split, which allows one & per line;
+% MathJax (the HTML book) also accepts several alignment columns, so use aligned instead.
+\renewenvironment{split}{\begin{aligned}}{\end{aligned}}
+\setlength{\headheight}{14pt}
 \setcounter{tocdepth}{1}
 """
 
