@@ -123,7 +123,7 @@ class Explorable:
 
         with matplotlib.rc_context({"font.size": 10, "xtick.labelsize": 9.5, "ytick.labelsize": 9.5,
                                      "svg.hashsalt": "coursepkg"}):
-            fig = plt.figure(figsize=(6.8, 4.2))
+            fig = plt.figure(figsize=(6.6, 4.2))
             try:
                 _draw_still(fig, self.spec())
                 buf = io.BytesIO()

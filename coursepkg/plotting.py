@@ -35,9 +35,11 @@ __all__ = ["PALETTE", "METHOD_COLORS", "FIG_WIDTH", "MIN_FONT_PT", "use_style", 
 #: Okabe-Ito colours: blue, orange, bluish green, vermillion, sky blue, reddish purple, yellow, black.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 
-#: The widest figure, in inches at 100 dpi: the book's article column is about 688 px wide at a
-#: 1280 px window, so a PNG of at most 680 px is shown at its own size (never shrunk by the browser).
-FIG_WIDTH = 6.8
+#: The widest figure, in inches at 100 dpi. The book's article column is 688 px wide at a 1280 px
+#: window and a captioned figure has 8 px of padding on each side, so an output PNG of at most
+#: 672 px is shown at its own size (never shrunk by the browser); 6.6 in leaves room for
+#: ``bbox_inches="tight"``, which may add a few pixels when a label sticks out.
+FIG_WIDTH = 6.6
 #: No text in a figure smaller than this (points at 100 dpi, shown 1:1 in the column).
 MIN_FONT_PT = 9.0
 

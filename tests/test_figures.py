@@ -1,7 +1,8 @@
 """Figures are legible at the size the book shows them.
 
-The book's article column is about 688 px wide at a 1280 px window (measured in the built HTML);
-a PNG wider than the column is shrunk by the browser, and its text with it. Every figure is drawn
+The book's article column is 688 px wide at a 1280 px window and a captioned figure has 8 px of
+padding on each side, so an output image has 672 px (measured in the built HTML with Chromium);
+a PNG wider than that is shrunk by the browser, and its text with it. Every figure is drawn
 at 100 dpi, so a PNG of at most :data:`COLUMN_PX` (plus a small margin) is shown at its own size
 and the style's fonts (:data:`coursepkg.plotting.MIN_FONT_PT` and up) stay at least 9 pt.
 
@@ -25,8 +26,8 @@ from coursepkg import plotting
 
 BOOK = Path(__file__).resolve().parents[1] / "book"
 CHAPTERS = sorted(BOOK.glob("[0-9][0-9]_*.ipynb"))
-COLUMN_PX = 688       # the article column at a 1280 px window
-MARGIN_PX = 12        # bbox_inches="tight" may add a few pixels to a figure of FIG_WIDTH
+COLUMN_PX = 672       # an output image's box in the article column at a 1280 px window
+MARGIN_PX = 8         # a PNG up to 1 % wider is shrunk imperceptibly
 # named sizes relative to the base font (matplotlib's font_manager scalings) that fall below 9 pt
 SMALL_NAMES = ("xx-small", "x-small", "small", "smaller")
 

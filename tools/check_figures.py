@@ -217,7 +217,14 @@ def main(argv: list[str]) -> int:
                         img.scroll_into_view_if_needed()
                         page.screenshot(path=str(shots / f"figure-{mode}.png"))
                 set_theme(page, "light")
+                column = page.evaluate("() => { const p = document.querySelector('article.bd-article p');"
+                                       " return p ? Math.round(p.getBoundingClientRect().width) : null; }")
+                shrunk = page.evaluate("""() => Array.from(document.querySelectorAll(
+                    'article.bd-article div.cell_output img')).filter(i => i.naturalWidth > i.clientWidth + 1)
+                    .map(i => `${i.naturalWidth} px shown at ${i.clientWidth} px`)""")
                 print(f"dark mode: figures on {probe} have no filter; screenshots in {shots}")
+                print(f"column: {column} px at a 1280 px window; {len(shrunk)} figure(s) on {probe} shrunk by the "
+                      f"browser {shrunk[:3]} (tests/test_figures.py checks every chapter)")
             for rel in with_explorables:
                 errors.clear()
                 page.goto(f"{base}/{rel}", wait_until="load")
