@@ -500,7 +500,8 @@ def draw_sliding_window(kernel, signal, position: int = 1, operation: str = "cor
         fig = plt.figure(figsize=(FIG_WIDTH, 0.42 * max(m, 5) + 1.2))
         axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [max(n, M + n - 1) + 2, n + 1.5]})
     ax, axm = axes
-    lo = min(0, start)
+    off = (n - m) / 2                                            # outputs centred under the signal
+    lo = min(0, start, off)                                      # the row labels stand left of every row
     ax.text(lo - 0.3, 2.5, r"$\mathbf{x}$", ha="right", va="center", fontsize=12)
     _cells(ax, 0, 2, sig, digits, highlight=range(max(start, 0), min(start + M, n)), gid="signal")
     pad = [j for j in range(start, start + M) if j < 0 or j >= n]
@@ -514,7 +515,6 @@ def draw_sliding_window(kernel, signal, position: int = 1, operation: str = "cor
         ax.text(start + k + 0.5, 0.95, _fmt(v, digits), ha="center", va="center", fontsize=10,
                 gid=f"window:{k}")
     ax.text(lo - 0.3, -1.1, r"$\mathbf{y}$", ha="right", va="center", fontsize=12)
-    off = (n - m) / 2                                            # outputs centred under the signal
     _cells(ax, off, -1.6, out, digits, highlight=(position,), color=PALETTE[3], gid="output")
     ax.annotate("", xy=(off + position + 0.5, -0.55), xytext=(start + M / 2, 0.4),
                 arrowprops={"arrowstyle": "-|>", "color": PALETTE[3], "lw": 1.3})
