@@ -350,7 +350,7 @@ def softmax_temperature(z: Sequence[float], c_values: Sequence[float] = tuple(np
         a = softmax(c)
         steps.append([{"x": [[float(np.round(c, 5))] * K, [f"a{j + 1}" for j in range(K)]],
                        "y": [_r(a), _r(a)]}, [K, K + 1]])
-    layout = {"xaxis": {"domain": [0, 0.6], "type": "log", "title": {"text": "temperature c"},
+    layout = {"xaxis": {"domain": [0, 0.6], "type": "log", "title": {"text": "c  (softmax of c z)"},
                         "tickvals": [0.01, 0.1, 1, 10, 100], "ticktext": ["0.01", "0.1", "1", "10", "100"]},
               "yaxis": {"domain": [0, 1], "range": [0, 1.02], "title": {"text": "a_j(c)"}},
               "xaxis2": {"domain": [0.7, 1], "anchor": "y2"},

@@ -289,7 +289,7 @@ def draw_computational_graph(params: dict | None = None, x=None, y=None, hidden:
 
     The network is :math:`\mathbf{z}^1 = \mathbf{W}^1\mathbf{x} + \mathbf{b}^1`,
     :math:`\mathbf{a}^1 = g(\mathbf{z}^1)`, :math:`z^2 = \mathbf{W}^2\mathbf{a}^1 + b^2`,
-    :math:`\hat y = z^2` (identity output) and :math:`c = 	frac12(\hat y - y)^2`, computed with
+    :math:`\hat y = z^2` (identity output) and :math:`c = \tfrac12(\hat y - y)^2`, computed with
     :func:`coursepkg.mlp.linear_forward`, :func:`~coursepkg.mlp.activation_forward` and their
     backward pairs. Read it left to right for the forward pass and right to left for the
     backward pass: the message under an edge is the message to its right times the local
