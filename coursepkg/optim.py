@@ -56,7 +56,7 @@ import numpy as np
 from ._validation import _describe, as_array, as_float, as_int
 
 __all__ = ["Optimizer", "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adadelta",
-           "weight_decay", "linear_decay"]
+           "weight_decay", "linear_decay", "MAX_SQUARED_GRAD"]
 
 #: beyond this gradient magnitude g * g overflows float64 (sqrt of the largest float is 1.34e154)
 MAX_SQUARED_GRAD = 1e154
