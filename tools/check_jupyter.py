@@ -17,7 +17,7 @@ Then it runs one chapter (``--run``, default 06_backprop) top to bottom through 
 (Run > Run All Cells) and fails on any error output.  The server is stopped at the end,
 also on failure or timeout; the whole check is bounded by ``--timeout`` seconds.
 
-Usage: python tools/check_jupyter.py [--run 06_backprop] [--timeout 900] [chapter ...]
+Usage: python tools/check_jupyter.py [--run 06_backprop] [--timeout 1800] [chapter ...]
 Exits 1 on any failure.  Needs Debian's chromium (/usr/bin/chromium) and playwright.
 """
 from __future__ import annotations
@@ -242,7 +242,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("chapters", nargs="*", help="chapter stems or file names (default: all)")
     ap.add_argument("--run", default="06_backprop", help="chapter to run through Run All ('' to skip)")
-    ap.add_argument("--timeout", type=float, default=900, help="bound on the whole check, seconds")
+    ap.add_argument("--timeout", type=float, default=1800, help="bound on the whole check, seconds")
     ap.add_argument("--keep", action="store_true", help="keep the temporary copy and the server log")
     ap.add_argument("--book", type=Path, default=BOOK, help="folder of the chapters (default: book/)")
     args = ap.parse_args(argv)
@@ -298,7 +298,7 @@ def main(argv=None) -> int:
                                   if c.cell_type == "code" and "solution" in c.metadata.get("tags", [])]
                 problems = []
                 try:
-                    state = open_notebook(page, server, path.name, n_md, min(120, deadline - time.time()))
+                    state = open_notebook(page, server, path.name, n_md, max(30, min(120, deadline - time.time())))
                     if state.get("rendered", 0) < n_md:
                         problems.append(f"only {state.get('rendered', 0)} of {n_md} markdown cells rendered")
                     res = page.evaluate(INSPECT, solution_cells)
