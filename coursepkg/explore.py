@@ -181,12 +181,14 @@ def _draw_still(fig, spec: dict) -> None:
         if isinstance(color, list):     # one colour per point: markers only
             ax.scatter(tr["x"], y, c=color, s=30, zorder=3)
             continue
-        style = ("-" if "lines" in mode else "") + ("o" if "markers" in mode else "")
+        dash = {"dash": "--", "dot": ":", "dashdot": "-."}.get(tr.get("line", {}).get("dash"), "-")
+        style = (dash if "lines" in mode else "") + ("o" if "markers" in mode else "")
         ax.plot(tr["x"], y, style, color=color, markersize=3,
-                lw=tr.get("line", {}).get("width", 2) * 0.75, label=tr.get("name"))
+                lw=tr.get("line", {}).get("width", 2) * 0.75, label=tr.get("name"),
+                drawstyle="steps-post" if tr.get("line", {}).get("shape") == "hv" else "default")
     for ax in axes.values():
         if any(line.get_label() and not line.get_label().startswith("_") for line in ax.get_lines()):
-            ax.legend(fontsize=9.5, frameon=False)
+            ax.legend(fontsize=9.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)  # above, off the data
 
 
 def _slider(label: str, values: Sequence[str], steps: list, y: float, active: int = 0) -> dict:
