@@ -205,6 +205,20 @@ def check_menu(page, url: str, width: int) -> list[str]:
     return failures
 
 
+def broken_local_links(build: Path, pages: list[str]) -> list[str]:
+    """Links in the built pages to files of the book that do not exist (e.g. _static/book.pdf
+    before `make pdf`). External links are not followed: the book is read offline."""
+    found = []
+    for rel in pages + ["index.html"]:
+        html = (build / rel).read_text(encoding="utf-8")
+        for target in sorted(set(re.findall(r'href="([^"#?]+)', html))):
+            if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
+                continue
+            if not ((build / rel).parent / target).exists():
+                found.append(f"{rel}: link to a missing file {target}")
+    return found
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("build", nargs="?", default=str(ROOT / "_build" / "html"))
@@ -222,7 +236,7 @@ def main(argv: list[str]) -> int:
     shots.mkdir(parents=True, exist_ok=True)
     httpd, base = serve(build)
     local = urlparse(base).netloc
-    failures: list[str] = []
+    failures: list[str] = broken_local_links(build, pages)
     wide: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
