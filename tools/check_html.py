@@ -215,7 +215,8 @@ def broken_local_links(build: Path, pages: list[str]) -> list[str]:
             if re.match(r"[a-z][a-z0-9+.-]*:", target) or target.startswith("//"):
                 continue
             if not ((build / rel).parent / target).exists():
-                found.append(f"{rel}: link to a missing file {target}")
+                hint = " (run `make pdf` first: it puts the PDF into the HTML book)" if target.endswith(".pdf") else ""
+                found.append(f"{rel}: link to a missing file {target}{hint}")
     return found
 
 
