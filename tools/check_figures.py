@@ -22,21 +22,15 @@ Prints one line per page with an explorable and a summary; with no explorable in
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import re
-import socketserver
 import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
+from _browser import ARGS, CHROMIUM, offline_page, serve
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--metrics-recording-only"]
 MARKER = "course-explorable"
 PATHLIKE = re.compile(r"(^|/)[^ ]+\.(png|jpe?g|gif|svg|pdf)$", re.IGNORECASE)
 # images of the theme's chrome (logos of the launch buttons) are outside the article
@@ -76,19 +70,6 @@ def alt_failures(rel: str, html: str) -> tuple[int, list[str]]:
         elif alt.strip() in (src, name) or PATHLIKE.search(alt.strip()):
             failures.append(f"{rel}: alt text is a file path: {alt!r}")
     return len(parser.images), failures
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
 
 
 SVG_STATE = """(el) => Array.from(el.querySelectorAll('svg.main-svg')).map(s => s.innerHTML).join('')"""
@@ -182,25 +163,12 @@ def main(argv: list[str]) -> int:
     from playwright.sync_api import sync_playwright
 
     httpd, base = serve(build)
-    local = urlparse(base).netloc
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
 
-            def guard(route):
-                url = urlparse(route.request.url)
-                if url.scheme in ("data", "blob") or url.netloc == local:
-                    route.continue_()
-                else:
-                    failures.append(f"request that leaves the machine blocked: {route.request.url}")
-                    route.abort()
-
-            context.route("**/*", guard)
-            page = context.new_page()
-            errors: list[str] = []
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
+            page, errors = offline_page(context, base, failures)
             # dark mode: on a chapter with figures (or the first page with an image), no image is
             # under a CSS filter; a screenshot of the first figure in each mode
             chapters = [p for p in pages if re.match(r"book/\d\d_", p)] or pages

@@ -26,22 +26,15 @@ Exits non-zero on any failure. Needs Debian's chromium (/usr/bin/chromium) and p
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import re
-import socketserver
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 from playwright.sync_api import sync_playwright
 
+from _browser import ARGS, CHROMIUM, offline_page, serve
+
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-default-apps", "--disable-extensions", "--metrics-recording-only"]
 SKIP = {"genindex.html", "search.html", "py-modindex.html"}
 RAW_TEX = re.compile(r"\$\$|\\\(|\\\[")
 DESKTOP, TABLET, PHONE = 1280, 900, 390
@@ -142,25 +135,6 @@ NAV_VISIBLE = """() => {
 }"""
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep the output readable
-        pass
-
-
-class QuietServer(socketserver.ThreadingTCPServer):
-    def handle_error(self, request, client_address):  # the browser dropped a request on navigating away
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-def serve(directory: Path):
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    httpd = QuietServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
-
-
 def visible_toggles(page):
     """The primary-sidebar toggles a reader can see and click."""
     return [t for t in page.locator(".primary-toggle").all() if t.is_visible()]
@@ -236,26 +210,12 @@ def main(argv: list[str]) -> int:
     shots = build.parent / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     httpd, base = serve(build)
-    local = urlparse(base).netloc
     failures: list[str] = broken_local_links(build, pages)
     wide: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         context = browser.new_context(viewport={"width": DESKTOP, "height": HEIGHT})
-
-        def guard(route):
-            url = urlparse(route.request.url)
-            if url.scheme in ("data", "blob", "file") or url.netloc == local:
-                route.continue_()
-            else:
-                failures.append(f"request that leaves the machine blocked: {route.request.url}")
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
+        page, errors = offline_page(context, base, failures)
         total_math = 0
         print(f"{'page':42s} {'math':>5s} {'JS err':>6s} {'wide eq':>7s} {'width@390':>9s}")
         for rel in pages:
