@@ -23,7 +23,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 
-.PHONY: all book test notebooks check-html pdf check-jupyter lab bench clean distclean venv
+.PHONY: all book test notebooks check-html pdf check-jupyter lab bench clean distclean venv chromium student
 
 all: test book
 
@@ -63,19 +63,18 @@ $(CHECK_STAMP): $(STAMP) requirements-check.txt
 	$(BIN)/python -m pip install -r requirements-check.txt
 	@touch $(CHECK_STAMP)
 
-# Debian's chromium is installed when missing (needs root, as on CI); playwright drives it.
-check-html: $(CHECK_STAMP)
+# Debian's chromium, installed when missing (needs root, as on CI); playwright drives it.
+chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "check-html needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+	  else echo "the browser checks need /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+check-html: $(CHECK_STAMP) chromium
 	$(BIN)/python tools/check_html.py
 	$(BIN)/python tools/check_figures.py
 
 # The chapters as a student meets them on Binder: JupyterLab + jupyterlab-myst, headless Chromium.
-check-jupyter: $(CHECK_STAMP)
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "check-jupyter needs /usr/bin/chromium: sudo apt-get install chromium"; exit 1; fi; }
+check-jupyter: $(CHECK_STAMP) chromium
 	$(BIN)/python tools/check_jupyter.py
 
 # JupyterLab on the chapters, from the course environment (renders their MyST like Binder does)
