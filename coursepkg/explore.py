@@ -280,12 +280,12 @@ def universal_approximation(target: Callable | None = None, n_bumps: int = 5,
                      "line": {"color": "#000000" if j == n_bumps - 1 else palette[j],
                               "width": 3 if j == n_bumps - 1 else 0},
                      "xaxis": "x", "yaxis": "y"})
-    data.append({"type": "scatter", "x": _r(x), "y": _r(-t), "mode": "lines", "stackgroup": "err",
+    data.append({"type": "scatter", "x": _r(x), "y": _r(-t), "mode": "lines", "stackgroup": "err", "fill": "none",
                  "line": {"width": 0, "color": _GREY}, "showlegend": False, "hoverinfo": "skip",
                  "xaxis": "x2", "yaxis": "y2"})
     for j in range(n_bumps):   # the error stack: -target + sum of bumps; only its top line is drawn
         data.append({"type": "scatter", "x": _r(x), "y": _r(hs[start] * unit[j]), "mode": "lines",
-                     "stackgroup": "err", "showlegend": False,
+                     "stackgroup": "err", "fill": "none", "showlegend": False,
                      "line": {"color": _COLORS[3], "width": 2 if j == n_bumps - 1 else 0},
                      "name": "error", "xaxis": "x2", "yaxis": "y2"})
     err_first = n_bumps + 2
