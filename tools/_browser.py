@@ -30,6 +30,15 @@ class QuietServer(socketserver.ThreadingTCPServer):
             super().handle_error(request, client_address)
 
 
+def built_book(path: str) -> Path | None:
+    """The built HTML book at ``path`` (resolved), or None after saying how to build it."""
+    build = Path(path).resolve()
+    if not (build / "index.html").exists():
+        print(f"no built book at {build}: run `make book` first", file=sys.stderr)
+        return None
+    return build
+
+
 def serve(directory: Path):
     """Serve ``directory`` on 127.0.0.1 (a free port) in a daemon thread: (server, base URL)."""
     handler = functools.partial(QuietHandler, directory=str(directory))

@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlparse
 
-from _browser import ARGS, CHROMIUM, offline_page, serve
+from _browser import ARGS, CHROMIUM, built_book, offline_page, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "course-explorable"
@@ -139,9 +139,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("build", nargs="?", default=str(ROOT / "_build" / "html"))
     ap.add_argument("--shots", help="directory for screenshots (default: BUILD/../screenshots/figures)")
     args = ap.parse_args(argv)
-    build = Path(args.build).resolve()
-    if not (build / "index.html").exists():
-        print(f"no built book at {build}: run `make book` first", file=sys.stderr)
+    build = built_book(args.build)
+    if build is None:
         return 2
     shots = Path(args.shots) if args.shots else build.parent / "screenshots" / "figures"
     shots.mkdir(parents=True, exist_ok=True)

@@ -32,7 +32,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from _browser import ARGS, CHROMIUM, offline_page, serve
+from _browser import ARGS, CHROMIUM, built_book, offline_page, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {"genindex.html", "search.html", "py-modindex.html"}
@@ -199,9 +199,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("build", nargs="?", default=str(ROOT / "_build" / "html"))
     ap.add_argument("--wide-report", help="write the list of too-wide display equations to this file")
     args = ap.parse_args(argv)
-    build = Path(args.build).resolve()
-    if not (build / "index.html").exists():
-        print(f"no built book at {build}: run `make book` first", file=sys.stderr)
+    build = built_book(args.build)
+    if build is None:
         return 2
     pages = sorted(p.relative_to(build).as_posix() for p in build.rglob("*.html")
                    if "_static" not in p.parts and "_sources" not in p.parts and p.name not in SKIP
