@@ -20,7 +20,8 @@ and ``ValueError`` for the right kind with a wrong value (NaN or infinity in
 what was expected and what was given. Public functions validate once and call
 the private ``_name`` compute functions, which other modules may call on
 arrays that are already checked (``_sigmoid``, ``_tanh``, ``_softplus``,
-``_logsumexp``, ``_log_softmax``, ``_softmax`` and the table ``_HIDDEN``).
+``_logsumexp``, ``_log_softmax``, ``_softmax``, ``_softmax_and_log_softmax`` and the table
+``_HIDDEN``).
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def _alpha(alpha, name="alpha", positive=False):
 
 def _exp_neg_abs(z: np.ndarray) -> np.ndarray:
     """exp(-|Re z| + ...): exp of whichever of z, -z has a non-positive real part (|result| <= 1)."""
+    if z.dtype.kind != "c":
+        return np.exp(-np.abs(z))
     return np.exp(np.where(z.real >= 0, -z, z))
 
 
@@ -66,12 +69,14 @@ def _log1p(w: np.ndarray) -> np.ndarray:
 
 def _sigmoid(z):
     e = _exp_neg_abs(z)
-    return np.where(z.real >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)  # sigma(|z|); sigma(-|z|) = e * r
+    return np.where(z.real >= 0, r, e * r)
 
 
 def _sigmoid_prime(z):
     e = _exp_neg_abs(z)  # sigma(z) sigma(-z) = e / (1 + e)^2: no 1 - sigma, so the tails keep their digits
-    return e / (1.0 + e) ** 2
+    d = 1.0 + e
+    return e / (d * d)
 
 
 def _tanh(z):
@@ -107,47 +112,51 @@ def _scaled(z: np.ndarray, alpha: float) -> np.ndarray:
 
 
 def _exp_shifted(z: np.ndarray, axis: int):
-    """(e, hi, lo, top, s) for the entry ``top`` of largest real part along ``axis``.
+    """(e, hi, lo, top) for the entry ``top`` of largest real part along ``axis``.
 
-    hi + lo == z - top exactly (TwoSum); e = exp(z - top) to full relative accuracy;
-    s = the sum of e without (one) top entry, so the sum of e is 1 + s and log1p(s) keeps the
-    digits of a tiny s.
+    hi + lo == z - top exactly (TwoSum), so e = exp(z - top) to full relative accuracy,
+    and e == 1 exactly where hi == 0 (at the top entry and any tie with it).
     """
     if z.dtype.kind == "c":
-        index = np.argmax(z.real, axis=axis, keepdims=True)
-        top = np.take_along_axis(z, index, axis=axis)
+        top = np.take_along_axis(z, np.argmax(z.real, axis=axis, keepdims=True), axis=axis)
     else:
         top = np.max(z, axis=axis, keepdims=True)
     hi = z - top
     # TwoSum: hi + lo == z - top exactly; exp(hi + lo) ~ exp(hi) (1 + lo), |lo| <= ulp(hi)/2
     b = hi - z
-    lo = (z - (hi - b)) + (-top - b)
+    lo = (z - (hi - b)) - (top + b)
     e = np.exp(hi)
     e += e * lo
-    if z.dtype.kind == "c":
-        np.put_along_axis(e, index, 1.0, axis=axis)
-        rest = e.copy()
-        np.put_along_axis(rest, index, 0.0, axis=axis)
-        return e, hi, lo, top, rest.sum(axis=axis, keepdims=True)
-    # real: hi == 0 exactly where z == top (e == 1 there); a tie adds exactly 1 for each extra maximum
+    return e, hi, lo, top
+
+
+def _sum_off_top(e: np.ndarray, hi: np.ndarray, axis: int) -> np.ndarray:
+    """s = the sum of e without one top entry, so that sum(e) = 1 + s and log1p(s) keeps the digits
+    of a tiny s (a tie with the top adds exactly 1 for each extra maximum)."""
     at_top = hi == 0
-    s = np.where(at_top, 0.0, e).sum(axis=axis, keepdims=True) + (at_top.sum(axis=axis, keepdims=True) - 1)
-    return e, hi, lo, top, s
+    return np.where(at_top, 0.0, e).sum(axis=axis, keepdims=True) + (at_top.sum(axis=axis, keepdims=True) - 1)
 
 
 def _logsumexp(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    _, _, _, top, s = _exp_shifted(z, axis)
-    return np.squeeze(top + _log1p(s), axis=axis)
-
-
-def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    _, hi, lo, _, s = _exp_shifted(z, axis)
-    return (hi - _log1p(s)) + lo
+    e, hi, _, top = _exp_shifted(z, axis)
+    return np.squeeze(top + _log1p(_sum_off_top(e, hi, axis)), axis=axis)
 
 
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
-    e, _, _, _, s = _exp_shifted(z, axis)
-    return e / (1.0 + s)
+    e = _exp_shifted(z, axis)[0]
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _softmax_and_log_softmax(z: np.ndarray, axis: int = -1):
+    """softmax(z) and log softmax(z) = (z - top) - log1p(s) from one pass of exponentials
+    (a softmax output layer with its cross-entropy needs both)."""
+    e, hi, lo, _ = _exp_shifted(z, axis)
+    s = _sum_off_top(e, hi, axis)
+    return e / (1.0 + s), (hi - _log1p(s)) + lo
+
+
+def _log_softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    return _softmax_and_log_softmax(z, axis)[1]
 
 
 # ------------------------------------------------------------------ public functions
