@@ -11,8 +11,10 @@ layer l computes ``Z = A_prev @ W.T + b`` of shape (N, n_l).
 The network is built from one pair of layers, ``linear_forward``/``linear_backward``
 and ``activation_forward``/``activation_backward``, each returning or taking a
 named-tuple cache. :func:`mlp_forward`, :func:`mlp_loss_and_grads` and
-:meth:`MLP.fit` compose them; the output error :math:`\partial c/\partial \mathbf{Z}^L`
-comes from a small table of (output, loss) pairs, as Nielsen's ``cost.delta``.
+:meth:`MLP.fit` compose them. The output unit and its loss form one entry of a small
+table of (output, loss) pairs, as Nielsen's ``cost.fn`` and ``cost.delta``: from the
+logits :math:`\mathbf{Z}^L` and the targets it gives the outputs, the mean loss and the
+output error :math:`\partial c/\partial \mathbf{Z}^L`.
 
 Bad input: every public function checks its arguments once and raises
 ``TypeError`` (wrong kind) or ``ValueError`` (wrong shape, range or value) naming
@@ -71,8 +73,9 @@ def _linear_forward(A_prev, W, b):
     return A_prev @ W.T + b, LinearCache(A_prev, W)  # (N, n_out)
 
 
-def _linear_backward(dZ, cache):
-    return dZ @ cache.W, dZ.T @ cache.A_prev, dZ.sum(axis=0)  # chapter 6, batched
+def _linear_backward(dZ, cache, input_grad=True):
+    """(dA_prev, dW, db), chapter 6 batched; dA_prev is None when the input needs no gradient (X)."""
+    return (dZ @ cache.W if input_grad else None), dZ.T @ cache.A_prev, dZ.sum(axis=0)
 
 
 def _activation_forward(Z, name, alpha):
@@ -192,22 +195,40 @@ def activation_backward(dA, cache):
 
 
 # ---------------------------------------------------------------------------
-# Output layer and loss: one table (Nielsen's cost.fn and cost.delta).
-# Each entry maps (output, loss) to the mean loss and dc/dZ^L of a batch,
-# from the output layer's ActivationCache c and the targets T (N, n_L).
+# Output unit and loss, fused: one table (Nielsen's cost.fn and cost.delta).
+# Each entry maps the output pre-activations Z (N, n_L) and the targets T (N, n_L)
+# to (A^L, mean loss, dc/dZ^L). The output unit is applied with its loss, on the
+# logits, so that a softmax and its logarithm come from one pass of exponentials.
 # ---------------------------------------------------------------------------
 
-def _quadratic(c, T):
-    return 0.5 * np.sum((c.A - T) ** 2) / T.shape[0]
+def _quadratic(A, T):
+    return 0.5 * np.sum((A - T) ** 2) / T.shape[0]
+
+
+def _softmax_cross_entropy(Z, T):
+    A, log_A = act._softmax_and_log_softmax(Z, axis=-1)
+    return A, -np.sum(T * log_A) / T.shape[0], (A - T) / T.shape[0]
+
+
+def _sigmoid_binary_cross_entropy(Z, T):  # -t log(sigma(z)) - (1 - t) log(1 - sigma(z)) = softplus(z) - t z
+    A = act._sigmoid(Z)
+    return A, np.sum(act._softplus(Z) - T * Z) / T.shape[0], (A - T) / T.shape[0]
+
+
+def _sigmoid_quadratic(Z, T):  # Nielsen's first network: the output error keeps the factor sigma'(z)
+    A = act._sigmoid(Z)
+    return A, _quadratic(A, T), (A - T) * act._sigmoid_prime(Z) / T.shape[0]
+
+
+def _identity_quadratic(Z, T):
+    return Z, _quadratic(Z, T), (Z - T) / T.shape[0]
 
 
 _COSTS = {
-    ("softmax", "cross_entropy"): (lambda c, T: -np.sum(T * act._log_softmax(c.Z, axis=-1)) / T.shape[0],
-                                   lambda c, T: (c.A - T) / T.shape[0]),
-    ("sigmoid", "binary_cross_entropy"): (lambda c, T: np.sum(act._softplus(c.Z) - T * c.Z) / T.shape[0],
-                                          lambda c, T: (c.A - T) / T.shape[0]),
-    ("sigmoid", "quadratic"): (_quadratic, lambda c, T: _activation_backward((c.A - T) / T.shape[0], c)),
-    ("identity", "quadratic"): (_quadratic, lambda c, T: (c.A - T) / T.shape[0]),
+    ("softmax", "cross_entropy"): _softmax_cross_entropy,
+    ("sigmoid", "binary_cross_entropy"): _sigmoid_binary_cross_entropy,
+    ("sigmoid", "quadratic"): _sigmoid_quadratic,
+    ("identity", "quadratic"): _identity_quadratic,
 }
 #: the output activations, each with the losses it pairs with in :data:`LOSSES`
 OUTPUT_ACTIVATIONS = tuple(dict.fromkeys(out for out, _ in _COSTS))
@@ -284,11 +305,16 @@ def init_params(sizes: Sequence[int], init: str, rng: np.random.Generator) -> di
 
 def _forward(params, X, hidden, output, alpha, dropout=0.0, rng=None, layers=None):
     """Unchecked forward pass: (A^L, caches, dropout masks); dropout (probability ``dropout``) after
-    the hidden layers in ``layers`` (all if None), a mask of None where nothing is dropped."""
+    the hidden layers in ``layers`` (all if None), a mask of None where nothing is dropped.
+    ``output=None`` stops at the logits: Z^L in place of A^L, no activation cache for layer L
+    (the loss applies the output unit, see ``_COSTS``)."""
     L = len(params) // 2
     A, caches, masks = X, [], []
     for l in range(1, L + 1):
         Z, lin = _linear_forward(A, params[f"W{l}"], params[f"b{l}"])  # (N, n_l)
+        if l == L and output is None:
+            caches.append(LayerCache(lin, None))
+            return Z, caches, masks
         A, acts = _activation_forward(Z, hidden if l < L else output, alpha)  # (N, n_l)
         mask = None
         if dropout and l < L and (layers is None or l in layers):
@@ -302,7 +328,7 @@ def _backward(caches, masks, dZ):
     """Unchecked back-propagation from dZ = dc/dZ^L; returns the grads W1, b1, ..., WL, bL."""
     grads = []
     for l in range(len(caches), 0, -1):
-        dA, dW, db = _linear_backward(dZ, caches[l - 1].linear)
+        dA, dW, db = _linear_backward(dZ, caches[l - 1].linear, input_grad=l > 1)
         grads += [(f"b{l}", db), (f"W{l}", dW)]
         if l > 1:
             mask = masks[l - 2]
@@ -313,9 +339,9 @@ def _backward(caches, masks, dZ):
 
 def _loss_and_grads(params, X, T, hidden, output, loss, alpha, dropout=0.0, rng=None, layers=None):
     """Unchecked mean loss, grads and the output activations of a batch."""
-    A, caches, masks = _forward(params, X, hidden, output, alpha, dropout, rng, layers)
-    value, delta = _COSTS[output, loss]
-    return value(caches[-1].activation, T), _backward(caches, masks, delta(caches[-1].activation, T)), A
+    Z, caches, masks = _forward(params, X, hidden, None, alpha, dropout, rng, layers)
+    A, value, dZ = _COSTS[output, loss](Z, T)
+    return value, _backward(caches, masks, dZ), A
 
 
 def mlp_forward(params, X, hidden: str = "sigmoid", output: str = "softmax", alpha: float = 1.0):
@@ -593,15 +619,16 @@ class MLP:
             for hook in hooks:
                 hook.begin(self, epoch, history)
             perm, loss_sum, correct = rng.permutation(N), 0.0, 0
+            Xs, Ts = X[perm], T[perm]  # shuffled once per epoch; the minibatches are slices
             for start in range(0, N, batch_size):
-                idx = perm[start:start + batch_size]
-                value, grads, A = _loss_and_grads(self.params, X[idx], T[idx], self.hidden, self.output,
+                Xb, Tb = Xs[start:start + batch_size], Ts[start:start + batch_size]
+                value, grads, A = _loss_and_grads(self.params, Xb, Tb, self.hidden, self.output,
                                                   self.loss, self.alpha, dropout, rng, layers)
                 if not np.isfinite(value):
                     raise ValueError(f"the training loss became {value} in epoch {epoch + 1} with optimizer "
                                      f"{optimizer!r}: lower the learning rate (or alpha)")
-                loss_sum += value * len(idx)
-                correct += _n_correct(A, T[idx], rules[0]) if rules[0] else 0
+                loss_sum += value * len(Xb)
+                correct += _n_correct(A, Tb, rules[0]) if rules[0] else 0
                 self.params, state = optimizer.step(self.params, grads, state)
             self._record(history, "", loss_sum / N, correct / N)
             if validation is not None:
@@ -614,8 +641,7 @@ class MLP:
 
     def _score(self, X, T, rule):
         """Mean loss and fraction correct on a checked set, without dropout."""
-        A, caches, _ = _forward(self.params, X, self.hidden, self.output, self.alpha)
-        value = _COSTS[self.output, self.loss][0](caches[-1].activation, T)
+        A, value, _ = _COSTS[self.output, self.loss](_forward(self.params, X, self.hidden, None, self.alpha)[0], T)
         return float(value), (_n_correct(A, T, rule) / X.shape[0] if rule else None)
 
     @staticmethod
