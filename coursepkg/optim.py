@@ -165,7 +165,16 @@ class Optimizer:
                                  f"{self.name} squares them, which overflows float64 above {MAX_SQUARED_GRAD:g}: "
                                  f"rescale the loss")
         t = self._check_state(state, params) + 1
-        return self._apply(params, grads, state, t, self._rate(t))
+        if not self.squares:
+            return self._apply(params, grads, state, t, self._rate(t))
+        with np.errstate(over="ignore"):  # a running sum of g * g can still overflow after many steps
+            new_params, new_state = self._apply(params, grads, state, t, self._rate(t))
+        for s in self.slots:
+            for k, v in new_state[s].items():
+                if not np.all(np.isfinite(v)):
+                    raise ValueError(f"{self.name}: state[{s!r}][{k!r}] overflowed float64 at step {t} "
+                                     f"(its running sum of squared gradients); rescale the loss")
+        return new_params, new_state
 
     def _apply(self, params, grads, state, t, lr):
         """The update of :meth:`step` at step ``t`` with rate ``lr``, unchecked."""

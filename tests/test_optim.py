@@ -434,3 +434,21 @@ def test_step_checks_params_and_grads_once_and_not_its_state(monkeypatch):
     assert len(calls) == 4
     opt.step(params, params, state)
     assert sorted(calls[4:]) == sorted([f"params[{k!r}]" for k in params] + [f"grads[{k!r}]" for k in params])
+
+
+@pytest.mark.parametrize("name", ["adagrad", "rmsprop", "adam", "adadelta"])
+def test_running_sum_of_squares_that_overflows_is_refused(name):
+    # each gradient is allowed (below MAX_SQUARED_GRAD), but a running sum of g * g near the top of
+    # float64 overflows on the next step: a ValueError naming the slot and the step, no warning
+    opt = getattr(optim, name)(0.1) if name != "adadelta" else optim.adadelta()
+    p = {"w": np.zeros(2)}
+    state = opt.init(p)
+    slot = "r"
+    state[slot] = {"w": np.full(2, 1.7e308)}
+    g = {"w": np.full(2, 0.9e154)}
+    if name == "adagrad":  # r + g*g = 1.7e308 + 8.1e307 overflows
+        with pytest.raises(ValueError, match=r"adagrad: state\['r'\]\['w'\] overflowed float64 at step 1"):
+            opt.step(p, g, state)
+    else:  # the moving averages stay below the largest float: no error
+        new_p, new_state = opt.step(p, g, state)
+        assert np.all(np.isfinite(new_state["r"]["w"])) and np.all(np.isfinite(new_p["w"]))
