@@ -76,3 +76,23 @@ def test_source_roles_and_gated_solutions():
     assert check_jupyter.gated_open(nb) == ["cell 2: code of a gated solution (solution-start/end) shown open"]
     nb.cells[2].metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
     assert check_jupyter.gated_open(nb) == []
+
+
+def test_check_pdf_compares_chapter_numbers_with_the_html_book(tmp_path):
+    chapters = [tmp_path / "01_forward_pass.ipynb", tmp_path / "06_backprop.ipynb"]
+    titles = ["Networks and the forward pass", "Backpropagation"]
+    toc = tmp_path / "book.toc"
+    good = ("\\contentsline {chapter}{Notation}{7}{chapter*.3}%\n"
+            "\\contentsline {chapter}{\\numberline {1}Networks and the forward pass}{11}{chapter.1}%\n"
+            "\\contentsline {chapter}{\\numberline {6}Backpropagation}{97}{chapter.6}%\n")
+    toc.write_text(good, encoding="utf-8")
+    assert check_pdf.chapter_numbers(toc, chapters, titles) == []
+    # LaTeX's own numbering: the notation page becomes chapter 1 and every chapter moves up by one
+    shifted = good.replace("{Notation}", "{\\numberline {1}Notation}").replace("{1}Networks", "{2}Networks") \
+        .replace("{6}Backprop", "{7}Backprop")
+    toc.write_text(shifted, encoding="utf-8")
+    failures = check_pdf.chapter_numbers(toc, chapters, titles)
+    assert len(failures) == 3 and "numbered 7 in the PDF, 6 in the HTML book" in failures[1]
+    toc.write_text(good.replace("Backpropagation", "Something else"), encoding="utf-8")
+    assert check_pdf.chapter_numbers(toc, chapters, titles) == [
+        "chapter 'Backpropagation' is not in the PDF's table of contents"]

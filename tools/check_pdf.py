@@ -3,6 +3,8 @@
 Fails (exit 1) on:
 - an unresolved reference: "??" anywhere in the text;
 - a chapter whose title is missing, or no bibliography;
+- a chapter numbered differently than in the HTML book (file NN_*.ipynb is chapter NN in the
+  PDF's table of contents, book.toc beside the PDF; the notation page has no number);
 - fewer exercises, solutions, theorems/proofs or figures in the PDF than in the chapters'
   sources (exercise/solution/prf directives; figures: the images in the PDF against the
   distinct plots the code cells store, plus figure directives);
@@ -31,6 +33,26 @@ BOOK = ROOT / "book"
 TOLERANCE = 6.0  # points beyond the text block's right edge
 
 WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+
+
+def chapter_numbers(toc: Path, chapters: list[Path], titles: list[str]) -> list[str]:
+    """Failures where the LaTeX table of contents numbers a chapter unlike the HTML book."""
+    if not toc.is_file():
+        return [f"no table of contents at {toc}"]
+    entries = {}  # normalized title -> number ("" if unnumbered)
+    for number, title in re.findall(r"\\contentsline \{chapter\}\{(?:\\numberline \{(\w+)\})?(.*?)\}\{\d+\}",
+                                    toc.read_text(encoding="utf-8")):
+        entries.setdefault(_norm(title.replace(r"\sphinxhyphen {}", "-")), number)
+    failures = []
+    for path, title in zip(chapters, titles):
+        want, got = str(int(path.name[:2])), entries.get(_norm(title))
+        if got is None:
+            failures.append(f"chapter {title!r} is not in the PDF's table of contents")
+        elif got != want:
+            failures.append(f"chapter {title!r} is numbered {got or '(none)'} in the PDF, {want} in the HTML book")
+    if entries.get(_norm("Notation")):
+        failures.append(f"the notation page is chapter {entries[_norm('Notation')]} in the PDF, unnumbered in HTML")
+    return failures
 
 
 def pdftotext(pdf: Path, *opts: str) -> str:
@@ -111,6 +133,7 @@ def main(argv=None) -> int:
     failures += [f"chapter missing: {t}" for t in missing]
     if not re.search(r"^\s*Bibliography\s*$", text, flags=re.M):
         failures.append("no bibliography")
+    failures += chapter_numbers(args.pdf.with_suffix(".toc"), chapters, titles)
 
     have = Counter()
     have["exercise"] = len(set(re.findall(r"\bExercise \d+(?:\.\d+)+", text)))

@@ -10,6 +10,9 @@
 - ``tools/pdf/bbm.sty`` stands in for the bbm package that Jupyter Book's LaTeX class
   loads (Debian has it only in the 1.4 GB texlive-fonts-extra).
 - Code cells tagged ``hide-cell`` (the solutions' checks) are printed, not dropped.
+- Chapter numbers are those of the HTML book: the notation page is an unnumbered chapter
+  (LaTeX would make it chapter 1 and shift every chapter by one), and the pages after the
+  exercises are appendices A, B, ... (unnumbered in HTML).
 - Only applies to the LaTeX builder; the HTML book is unchanged.
 """
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 PDF_DIR = Path(__file__).resolve().parent / "pdf"
@@ -57,6 +61,32 @@ class ShowHiddenCellsInPdf(SphinxPostTransform):
                 node["classes"] = [c if c != "tag_hide-cell" else "tag_hide-cell-in-html" for c in classes]
 
 
+UNNUMBERED_CHAPTERS = ("book/notation",)  # unnumbered in the HTML book's table of contents
+FIRST_APPENDIX = "book/api/index"  # the first page of the "Appendices" part of _toc.yml
+
+
+class NumberChaptersAsInHtml(SphinxPostTransform):
+    """Give the PDF the chapter numbers of the HTML book.
+
+    The LaTeX builder numbers every chapter of the book in order, so the notation page
+    (unnumbered in HTML) would become chapter 1 and chapter 6 of the HTML book chapter 7 of
+    the PDF. Each included page is a ``start_of_file`` node of the assembled document; the
+    notation page is wrapped in ``secnumdepth = -1`` (no numbers, still in the table of
+    contents), and ``\\appendix`` starts the appendices.
+    """
+
+    default_priority = 398
+    builders = ("latex",)
+
+    def run(self, **kwargs) -> None:
+        for page in self.document.findall(addnodes.start_of_file):
+            if page["docname"] in UNNUMBERED_CHAPTERS:
+                page.insert(0, nodes.raw("", r"\setcounter{secnumdepth}{-1}" + "\n", format="latex"))
+                page.append(nodes.raw("", r"\setcounter{secnumdepth}{2}" + "\n", format="latex"))
+            elif page["docname"] == FIRST_APPENDIX:
+                page.insert(0, nodes.raw("", r"\appendix" + "\n", format="latex"))
+
+
 def _configure(app, config):
     elements = dict(config.latex_elements or {})
     elements.setdefault("papersize", "a4paper")
@@ -76,4 +106,5 @@ def _configure(app, config):
 def setup(app):
     app.connect("config-inited", _configure)
     app.add_post_transform(ShowHiddenCellsInPdf)
+    app.add_post_transform(NumberChaptersAsInHtml)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
