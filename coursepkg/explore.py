@@ -7,7 +7,9 @@ the page is built, so the same object works
 
 - in the HTML book, where the page loads the ``plotly.min.js`` that the book serves itself;
 - in JupyterLab and Notebook 7, through the plotly renderer that the ``plotly`` package installs;
-- in the PDF, as a still picture of the figure's first state (drawn with matplotlib).
+- in the PDF, as a still picture (drawn with matplotlib) of the figure's first state, or of the
+  slider positions an explorable chooses for print (the bumps of the universal-approximation
+  figure start at zero height for the reader to move, and print fitted).
 
 Displaying an :class:`Explorable` (the last expression of a cell) is all a chapter does. The text
 of every output is deterministic, so the stored outputs pass ``pytest --nbval``.
@@ -56,11 +58,14 @@ class Explorable:
         ``{"data": [...], "layout": {...}}`` in plotly's JSON schema.
     height : int
         Height in pixels.
+    still : tuple of int, optional
+        For the still picture: the step of each slider to show (default: the sliders' start).
     """
 
     name: str
     figure: dict = field(repr=False)
     height: int = 420
+    still: tuple | None = None
 
     @property
     def element_id(self) -> str:
@@ -116,8 +121,25 @@ class Explorable:
                 "image/png": base64.b64encode(self.still_png()).decode("ascii"),
                 "text/plain": f"Explorable({self.name!r}): an interactive figure"}
 
+    def still_spec(self) -> dict:
+        """:meth:`spec` with each slider moved to its step in :attr:`still` (plotly's ``restyle``)."""
+        spec = self.spec()
+        if self.still is None:
+            return spec
+        data = [dict(trace) for trace in spec["data"]]
+        sliders = spec["layout"].get("sliders", [])
+        if len(self.still) != len(sliders):
+            raise ValueError(f"still must give one step per slider ({len(sliders)}), got {self.still!r}")
+        for slider, k in zip(sliders, self.still):
+            update, traces = slider["steps"][k]["args"]
+            for key, values in update.items():
+                for trace, value in zip(traces, values):
+                    data[trace][key] = value
+        layout = {**spec["layout"], "sliders": [{**sl, "active": k} for sl, k in zip(sliders, self.still)]}
+        return {**spec, "data": data, "layout": layout}
+
     def still_png(self) -> bytes:
-        """The figure's first state as a PNG (for the PDF and for readers without JavaScript)."""
+        """The still picture as a PNG (for the PDF and for readers without JavaScript)."""
         import matplotlib
         import matplotlib.pyplot as plt
 
@@ -125,7 +147,7 @@ class Explorable:
                                      "svg.hashsalt": "coursepkg"}):
             fig = plt.figure(figsize=(6.6, 4.2))
             try:
-                _draw_still(fig, self.spec())
+                _draw_still(fig, self.still_spec())
                 buf = io.BytesIO()
                 fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
             finally:
@@ -186,6 +208,10 @@ def _draw_still(fig, spec: dict) -> None:
         ax.plot(tr["x"], y, style, color=color, markersize=3,
                 lw=tr.get("line", {}).get("width", 2) * 0.75, label=tr.get("name"),
                 drawstyle="steps-post" if tr.get("line", {}).get("shape") == "hv" else "default")
+    sliders = layout.get("sliders", [])
+    if sliders:   # the slider positions shown, in words (a still has no sliders to look at)
+        shown = "   ".join(sl["currentvalue"]["prefix"] + sl["steps"][sl.get("active", 0)]["label"] for sl in sliders)
+        fig.text(0.5, 0.005, f"shown at: {shown}", ha="center", va="bottom", fontsize=9.5, color=_GREY)
     for ax in axes.values():
         if any(line.get_label() and not line.get_label().startswith("_") for line in ax.get_lines()):
             ax.legend(fontsize=9.5, frameon=False, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)  # above, off the data
@@ -294,6 +320,10 @@ def universal_approximation(target: Callable | None = None, n_bumps: int = 5,
         steps = [[{"y": [_r(h * unit[j]), _r(h * unit[j])]}, [1 + j, err_first + j]] for h in hs]
         sliders.append(_slider(f"h{j + 1} = ", [f"{h + 0.0:g}" for h in hs], steps,
                                y=-0.16 - 0.3 * j, active=start))
+    # printed (the still): each height on the grid nearest the middle of the target's range on its bump
+    middle = [(t[(x >= s[j]) & (x <= s[j + 1])].max() + t[(x >= s[j]) & (x <= s[j + 1])].min()) / 2
+              for j in range(n_bumps)]
+    still = tuple(int(np.argmin(np.abs(hs - m))) for m in middle)
     lo, hi = min(0.0, t.min(), hs.min()), max(t.max(), hs.max())
     layout = {"xaxis": {"domain": [0, 1], "anchor": "y", "range": [0, 1], "showticklabels": False},
               "yaxis": {"domain": [0.42, 1], "title": {"text": "output"}, "range": [lo - 0.1, hi + 0.1]},
@@ -302,7 +332,7 @@ def universal_approximation(target: Callable | None = None, n_bumps: int = 5,
               "sliders": sliders, "showlegend": False,
               "margin": {"l": 55, "r": 20, "t": 20, "b": 70 + 84 * n_bumps}}
     return Explorable("universal-approximation", {"data": data, "layout": layout},
-                      height=370 + 84 * n_bumps)
+                      height=370 + 84 * n_bumps, still=still)
 
 
 def softmax_temperature(z: Sequence[float], c_values: Sequence[float] = tuple(np.geomspace(0.05, 20, 41)),

@@ -133,3 +133,29 @@ def test_jupyterlab_bundle_is_not_responsive_but_the_page_is():
     assert '"responsive":true' in bundle["text/html"]
     # grid lines in a grey that reads on both themes (plotly's white grid vanishes on a light page)
     assert bundle[PLOTLY_MIME]["layout"]["xaxis"]["gridcolor"].startswith("rgba(127,127,127")
+
+
+def test_still_shows_the_slider_positions_chosen_for_print():
+    ua = explore.universal_approximation(n_bumps=3)
+    spec, still = ua.spec(), ua.still_spec()
+    sliders = spec["layout"]["sliders"]
+    assert len(ua.still) == 3 and all(sl["active"] == ua.still[j] for j, sl in enumerate(still["layout"]["sliders"]))
+    for j, k in enumerate(ua.still):          # each bump's traces hold the arrays of the chosen step
+        update, traces = sliders[j]["steps"][k]["args"]
+        for trace, y in zip(traces, update["y"]):
+            assert still["data"][trace]["y"] == y
+    # the interactive figure is untouched: the sliders start at height 0, the bumps are flat
+    assert all(sl["steps"][sl["active"]]["label"] == "0" for sl in spec["layout"]["sliders"])
+    assert not np.any(spec["data"][1]["y"]) and np.any(still["data"][1]["y"])
+    # the printed heights are the grid values nearest the middle of the target's range on each bump
+    x, t = np.asarray(spec["data"][0]["x"]), np.asarray(spec["data"][0]["y"])
+    edges = np.linspace(0, 1, 4)
+    for j, k in enumerate(ua.still):
+        on = (x >= edges[j]) & (x <= edges[j + 1])
+        offered = np.array([float(step["label"]) for step in sliders[j]["steps"]])
+        assert abs(offered[k] - (t[on].max() + t[on].min()) / 2) <= 0.05 + 1e-5
+    # an explorable without a print state is printed at its start
+    st = explore.softmax_temperature([1.0, 2.0, 0.5])
+    assert st.still is None and st.still_spec() == st.spec()
+    with pytest.raises(ValueError, match="one step per slider"):
+        explore.Explorable("x", ua.figure, still=(0,)).still_spec()
