@@ -9,6 +9,9 @@
 2. No internal label (``eq-NN-...``, ``ex-NN-...``, ``fig-...``, ``thm-...`` or any ``:label:``
    or ``(target)=`` defined in a chapter) appears in a printed output: stream text,
    ``text/plain``, ``text/html`` or ``text/markdown``.
+3. No printed line is longer than the output box of the HTML book at a 1280 px window
+   (``OUTPUT_WIDTH`` characters): stream text, and ``text/plain`` results that have no richer
+   form (SymPy's LaTeX, HTML, images and explorables are rendered otherwise).
 Each failure names the chapter, the cell (index and id) and what is wrong.
 """
 from __future__ import annotations
@@ -152,6 +155,36 @@ def test_no_internal_label_in_printed_output(path, labels):
     assert not leaks, "\n".join(leaks)
 
 
+OUTPUT_WIDTH = 78  # characters an output box shows at a 1280 px window without scrolling
+RICH = ("text/html", "text/latex", "image/png", "image/svg+xml", "application/vnd.plotly.v1+json")
+
+
+def long_output_lines(path: Path) -> list[str]:
+    """Printed lines a reader would have to scroll sideways to read."""
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.output_type == "stream":
+                text = out.text
+            elif any(kind in out.get("data", {}) for kind in RICH):
+                continue
+            else:
+                text = out.get("data", {}).get("text/plain", "")
+            for line in text.splitlines():
+                if len(line) > OUTPUT_WIDTH:
+                    found.append(f"{path.name} cell {i} ({cell.get('id')}): a printed line of {len(line)} "
+                                 f"characters (at most {OUTPUT_WIDTH}): {line[:60]!r}...")
+    return found
+
+
+@pytest.mark.parametrize("path", CHAPTERS + [BOOK / "benchmarks.ipynb"],
+                         ids=[p.stem for p in CHAPTERS] + ["benchmarks"])
+def test_printed_lines_fit_the_output_box(path):
+    too_long = long_output_lines(path)
+    assert not too_long, "\n".join(too_long)
+
+
 # --- the checks themselves catch what they are meant to catch (synthetic notebooks) ---
 
 def _write(tmp_path, cells) -> Path:
@@ -215,3 +248,13 @@ def test_label_check_catches_a_leak(tmp_path):
     assert len(leaks) == 1 and "cell 2" in leaks[0] and "eq-06-one-hidden" in leaks[0], leaks
     custom = _hidden_check("print(...)", output_text="see prop-99-custom\n")
     assert label_leaks(_write(tmp_path, [custom]), {"prop-99-custom"}) != []
+
+
+def test_width_check_catches_a_long_line_but_not_rendered_math(tmp_path):
+    long = "x" * (OUTPUT_WIDTH + 1)
+    printed = nbformat.v4.new_code_cell("print(...)")
+    printed.outputs = [nbformat.v4.new_output("stream", name="stdout", text="short\n" + long + "\n")]
+    math = nbformat.v4.new_code_cell("sympy")
+    math.outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": long, "text/latex": "$x$"})]
+    found = long_output_lines(_write(tmp_path, [printed, math]))
+    assert len(found) == 1 and "cell 0" in found[0] and f"{OUTPUT_WIDTH + 1} characters" in found[0]
