@@ -216,26 +216,88 @@ def open_notebook(page, server: Server, name: str, n_markdown: int, timeout: flo
     return state
 
 
+PAGE_STATE = """() => ({
+  status: (document.querySelector('.jp-Notebook-ExecutionIndicator') || {dataset: {}}).dataset.status || null,
+  dialog: (document.querySelector('.jp-Dialog') || {innerText: ''}).innerText.slice(0, 200)})"""
+
+
+def kernel_idle(page, timeout: float) -> bool:
+    """Wait until the notebook shows its kernel connected and idle (the toolbar's indicator)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if page.evaluate(PAGE_STATE)["status"] == "idle":
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def click_run_all(page, attempts: int = 3, wait: float = 30) -> bool:
+    """Run > Run All Cells, as a student does; True once a cell is queued or has run.
+
+    A click that lands while JupyterLab is still busy with the page can be lost (nothing is
+    queued), so the menu is tried again, up to ``attempts`` times.
+    """
+    for _ in range(attempts):
+        page.keyboard.press("Escape")  # no menu or dialog left open
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
+        page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").first.click()
+        end = time.time() + wait
+        while time.time() < end:
+            if any(re.search(r"\[(\*|\d+)\]", p) for p in page.evaluate(PROMPTS)):
+                return True
+            time.sleep(0.5)
+    return False
+
+
+def connect_kernel(page, server: Server, attempts: int = 3, wait: float = 40) -> bool:
+    """Wait until the notebook shows its kernel idle; otherwise reload the page, then start afresh.
+
+    The page's indicator is what counts: the server's ``execution_state`` of a kernel can stay
+    "starting" although the notebook runs (jupyter_server only learns the state from status
+    messages it happens to see, and a websocket refused during start-up, jupyter-server issue
+    #1265, leaves it there). A student whose notebook will not connect reloads the page, then
+    restarts the kernel; so does this check.
+    """
+    for attempt in range(attempts):
+        if kernel_idle(page, wait):
+            return True
+        if attempt < attempts - 1:
+            fresh = attempt == attempts - 2  # the last try: a new kernel, as after "Restart Kernel"
+            print(f"  the kernel is not idle after {wait:.0f} s: reloading the page"
+                  + (" with a new kernel" if fresh else ""), flush=True)
+            if fresh:
+                server.shutdown_sessions()
+            page.reload(wait_until="load")
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
+    return False
+
+
+
 def run_all(page, server: Server, timeout: float) -> tuple[list[str], int, int, float]:
     t0 = time.time()
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).first.click()
-    page.locator("li.lm-Menu-item[data-command='runmenu:run-all']").first.click()
+    if not connect_kernel(page, server):
+        states = [k.get("execution_state") for k in server.api("/api/kernels") or []]
+        return [f"the kernel was not idle after 3 page loads (kernels: {states or 'none'}; "
+                f"page: {page.evaluate(PAGE_STATE)})"], 0, 0, time.time() - t0
+    if not click_run_all(page):
+        return ["Run > Run All Cells queued no cell (3 tries)"], 0, 0, time.time() - t0
+    # judged on the page, as the student sees it: the server's list of kernels can hold another
+    # kernel that never left "starting" (a chapter visited before), which says nothing about this one
     end, quiet, prompts = time.time() + timeout, 0, []
     while time.time() < end:
         time.sleep(1.0)
         prompts = page.evaluate(PROMPTS)
-        kernels = server.api("/api/kernels") or []
-        busy = any(k.get("execution_state") != "idle" for k in kernels)
+        busy = page.evaluate(PAGE_STATE)["status"] != "idle"
         running = any("*" in p for p in prompts)
         done = [p for p in prompts if re.search(r"\[\d+\]", p)]
         quiet = quiet + 1 if (not busy and not running and done) else 0
         if quiet >= 2:
             break
-    else:
-        return [f"Run All did not finish within {timeout:.0f} s"], 0, len(prompts), time.time() - t0
-    errors = page.evaluate(ERRORS)
     done = sum(1 for p in prompts if re.search(r"\[\d+\]", p))
-    return errors, done, len(prompts), time.time() - t0
+    if quiet < 2:
+        return [f"Run All did not finish within {timeout:.0f} s ({done} of {len(prompts)} cells ran; "
+                f"page: {page.evaluate(PAGE_STATE)})"], done, len(prompts), time.time() - t0
+    return page.evaluate(ERRORS), done, len(prompts), time.time() - t0
 
 
 def main(argv=None) -> int:
@@ -332,7 +394,6 @@ def main(argv=None) -> int:
                     page.wait_for_function(
                         "() => !document.querySelector('.jp-Notebook-ExecutionIndicator[data-status=\"busy\"]')",
                         timeout=60_000)
-                    time.sleep(3)  # the kernel starts
                     errors, done, total, secs = run_all(page, server, max(60, min(300, deadline - time.time())))
                     print(f"Run All {path.stem}: {done} of {total} visible code cells executed, "
                           f"{len(errors)} error outputs, {secs:.1f} s")
