@@ -197,6 +197,8 @@ def _draw_still(fig, spec: dict) -> None:
             base = stacks.get(tr["stackgroup"], np.zeros_like(y))
             y = base + y
             stacks[tr["stackgroup"]] = y
+            if tr.get("fill") == "tonexty" and "fillcolor" in tr:   # a band of the stack, as plotly fills it
+                ax.fill_between(tr["x"], base, y, color=tr["fillcolor"], lw=0)
             if tr.get("line", {}).get("width", 2) == 0:
                 continue
         mode = tr.get("mode", "lines")
