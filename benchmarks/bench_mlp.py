@@ -57,6 +57,18 @@ def initial_params(seed=0):
     return MLP(SIZES, rng=np.random.default_rng(seed)).params
 
 
+def shuffled_minibatches(X, y, batch_size, epochs, seed):
+    """Per epoch, the list of minibatches (inputs, one-hot targets) that ``fit`` draws: a permutation
+    from ``default_rng(seed + 1)``, then consecutive slices of the shuffled data."""
+    Y = np.eye(SIZES[-1])[y]
+    rng = np.random.default_rng(seed + 1)
+    N = X.shape[0]
+    for _ in range(epochs):
+        perm = rng.permutation(N)
+        Xs, Ys = X[perm], Y[perm]
+        yield [(Xs[start:start + batch_size], Ys[start:start + batch_size]) for start in range(0, N, batch_size)]
+
+
 def run_fit(X, y, batch_size, epochs, seed):
     net = MLP(SIZES, rng=np.random.default_rng(seed))
     net.fit(X, y, optim.sgd(LR), epochs=epochs, batch_size=batch_size, rng=np.random.default_rng(seed + 1))
@@ -99,14 +111,8 @@ def run_lean(X, y, batch_size, epochs, seed):
     """(b) The leanest vectorized loop: whole minibatches, in-place updates, nothing else."""
     p = {k: v.copy() for k, v in initial_params(seed).items()}
     W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
-    Y = np.eye(SIZES[-1])[y]
-    rng = np.random.default_rng(seed + 1)
-    N = X.shape[0]
-    for _ in range(epochs):
-        perm = rng.permutation(N)
-        Xs, Ys = X[perm], Y[perm]
-        for start in range(0, N, batch_size):
-            xb, yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
+    for batches in shuffled_minibatches(X, y, batch_size, epochs, seed):
+        for xb, yb in batches:
             a1 = xb @ W1.T
             a1 += b1
             np.negative(a1, out=a1)
@@ -134,21 +140,14 @@ def run_lean_accurate(X, y, batch_size, epochs, seed):
     """(b') The same lean loop with the package's accurate activation kernels.
 
     ``fit`` uses sigmoid, sigma' and softmax to a few ulps over the whole float range (issue 15);
-    the naive forms in (b) are faster but overflow or lose the tails. This loop isolates what
-    ``fit`` itself adds (validation, loss and accuracy history, dispatch) from what accuracy costs.
+    the naive forms in (b) are faster but overflow or lose the tails. (b) -> (b') is what accuracy costs.
     """
     from coursepkg import activations as act
 
     p = {k: v.copy() for k, v in initial_params(seed).items()}
     W1, b1, W2, b2 = p["W1"], p["b1"], p["W2"], p["b2"]
-    Y = np.eye(SIZES[-1])[y]
-    rng = np.random.default_rng(seed + 1)
-    N = X.shape[0]
-    for _ in range(epochs):
-        perm = rng.permutation(N)
-        Xs, Ys = X[perm], Y[perm]
-        for start in range(0, N, batch_size):
-            xb, yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
+    for batches in shuffled_minibatches(X, y, batch_size, epochs, seed):
+        for xb, yb in batches:
             z1 = xb @ W1.T + b1
             a1 = act._sigmoid(z1)
             d2 = act._softmax(a1 @ W2.T + b2, axis=-1) - yb
@@ -174,16 +173,10 @@ def run_lean_contract(X, y, batch_size, epochs, seed):
     p = initial_params(seed)
     opt = optim.sgd(LR)
     state = opt.init(p)
-    Y = np.eye(SIZES[-1])[y]
-    rng = np.random.default_rng(seed + 1)
-    N = X.shape[0]
     history = []
-    for _ in range(epochs):
-        perm = rng.permutation(N)
-        Xs, Ys = X[perm], Y[perm]
+    for batches in shuffled_minibatches(X, y, batch_size, epochs, seed):
         loss_sum, correct = 0.0, 0
-        for start in range(0, N, batch_size):
-            xb, yb = Xs[start:start + batch_size], Ys[start:start + batch_size]
+        for xb, yb in batches:
             z1 = xb @ p["W1"].T + p["b1"]
             a1 = act._sigmoid(z1)
             a2, log_a2 = act._softmax_and_log_softmax(a1 @ p["W2"].T + p["b2"], axis=-1)
@@ -196,7 +189,7 @@ def run_lean_contract(X, y, batch_size, epochs, seed):
             d1 = (d2 @ p["W2"]) * act._sigmoid_prime(z1)   # dL/dZ1
             grads = {"W1": d1.T @ xb, "b1": d1.sum(axis=0), "W2": d2.T @ a1, "b2": d2.sum(axis=0)}
             p, state = opt.step(p, grads, state)
-        history.append((loss_sum / N, correct / N))
+        history.append((loss_sum / X.shape[0], correct / X.shape[0]))
     return p
 
 
